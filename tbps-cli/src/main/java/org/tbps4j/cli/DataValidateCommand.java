@@ -214,7 +214,7 @@ public final class DataValidateCommand implements Callable<Integer> {
     long warnings = ds.problems().stream().filter(p -> p.severity() == Severity.WARNING).count();
     long notes = ds.problems().size() - errors - warnings;
     out.printf(
-        "problems: %d (%d errors, %d warnings, %d notes)%n",
+        "problems: %d (errors %d, warnings %d, notes %d)%n",
         ds.problems().size(), errors, warnings, notes);
     for (Problem p : ds.problems()) {
       out.printf("  %-7s %-22s %s%n", p.severity().jsonName(), p.kind().jsonName(), p.describe());

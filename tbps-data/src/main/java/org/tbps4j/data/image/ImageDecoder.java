@@ -67,9 +67,9 @@ public enum ImageDecoder {
       bgr.close();
       int hw = height * width;
       for (int i = 0; i < hw; i++) {
-        rgb[3 * i] = (byte) Math.round(planes[2 * hw + i]);
-        rgb[3 * i + 1] = (byte) Math.round(planes[hw + i]);
-        rgb[3 * i + 2] = (byte) Math.round(planes[i]);
+        rgb[3 * i] = toByte(planes[2 * hw + i]);
+        rgb[3 * i + 1] = toByte(planes[hw + i]);
+        rgb[3 * i + 2] = toByte(planes[i]);
       }
     }
   };
@@ -105,6 +105,10 @@ public enum ImageDecoder {
     }
     throw new IllegalArgumentException(
         "unknown image decoder \"" + name + "\" (valid: imageio, opencv)");
+  }
+
+  private static byte toByte(float v) {
+    return (byte) Math.max(0, Math.min(255, Math.round(v)));
   }
 
   private static void requireFile(Path file) throws NoSuchFileException {

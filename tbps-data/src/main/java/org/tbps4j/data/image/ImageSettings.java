@@ -1,5 +1,9 @@
 package org.tbps4j.data.image;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 
 /**
@@ -160,6 +164,65 @@ public final class ImageSettings {
   public int denormalise(int channel, float x) {
     int v = Math.round((x * std[channel] + mean[channel]) * 255f);
     return Math.max(0, Math.min(255, v));
+  }
+
+  /**
+   * The JSON form saved with a model: {@code {"height": H, "width": W, "mean": [r, g, b], "std":
+   * [r, g, b]}}.
+   *
+   * @return compact JSON
+   */
+  public String toJson() {
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode n = m.createObjectNode();
+    n.put("height", height);
+    n.put("width", width);
+    for (String key : new String[] {"mean", "std"}) {
+      float[] v = key.equals("mean") ? mean : std;
+      var a = n.putArray(key);
+      for (float f : v) {
+        a.add(f);
+      }
+    }
+    return n.toString();
+  }
+
+  /**
+   * Parses {@link #toJson()}.
+   *
+   * @param json the text
+   * @param source a name for messages (file name)
+   * @return the settings
+   * @throws IllegalArgumentException on malformed JSON or missing/invalid fields, naming them
+   */
+  public static ImageSettings fromJson(String json, String source) {
+    JsonNode n;
+    try {
+      n = new ObjectMapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(source + ": malformed JSON: " + e.getOriginalMessage(), e);
+    }
+    if (n == null || !n.path("height").isInt() || !n.path("width").isInt()) {
+      throw new IllegalArgumentException(
+          source + ": image settings need integer fields \"height\" and \"width\"");
+    }
+    float[][] ms = new float[2][3];
+    String[] keys = {"mean", "std"};
+    for (int k = 0; k < 2; k++) {
+      JsonNode a = n.path(keys[k]);
+      if (!a.isArray() || a.size() != 3 || !a.get(0).isNumber()) {
+        throw new IllegalArgumentException(
+            source + ": field \"" + keys[k] + "\" must be an array of 3 numbers (R, G, B)");
+      }
+      for (int c = 0; c < 3; c++) {
+        ms[k][c] = (float) a.get(c).asDouble();
+      }
+    }
+    try {
+      return new ImageSettings(n.get("height").asInt(), n.get("width").asInt(), ms[0], ms[1]);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

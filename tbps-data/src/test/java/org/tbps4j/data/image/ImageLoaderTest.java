@@ -194,6 +194,29 @@ class ImageLoaderTest {
   }
 
   @Test
+  void settingsRoundTripThroughJson() {
+    ImageSettings s =
+        new ImageSettings(384, 128, new float[] {0.5f, 0.4f, 0.3f}, new float[] {1, 2, 3});
+    assertEquals(s, ImageSettings.fromJson(s.toJson(), "x"));
+    assertEquals(
+        ImageSettings.imagenet(2, 3),
+        ImageSettings.fromJson(ImageSettings.imagenet(2, 3).toJson(), "x"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ImageSettings.fromJson("{\"height\": 2, \"width\": 3, \"mean\": [1]}", "m.json"));
+    assertEquals("m.json: field \"mean\" must be an array of 3 numbers (R, G, B)", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ImageSettings.fromJson(
+                    "{\"height\": 0, \"width\": 3, \"mean\": [1,1,1], \"std\": [1,1,1]}",
+                    "m.json"));
+    assertEquals("m.json: image size must be at least 1x1 (HxW), got 0x3", e.getMessage());
+  }
+
+  @Test
   void augmentationDrawsAreDeterministicAndBounded() {
     Augmentation a = new Augmentation(true, 3);
     boolean sawFlip = false;
