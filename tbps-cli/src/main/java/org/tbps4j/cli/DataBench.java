@@ -87,7 +87,7 @@ public final class DataBench implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "5",
+      defaultValue = "20",
       description = "Untimed batches before each run. Default: ${DEFAULT-VALUE}.")
   int warmup;
 

@@ -61,6 +61,15 @@ public final class DataValidateCommand implements Callable<Integer> {
               + " ICFG-PEDES.json, data_captions.json).")
   Path annotations;
 
+  @Option(
+      names = "--image-dir",
+      defaultValue = ReadOptions.DEFAULT_IMAGE_DIR,
+      paramLabel = "DIR",
+      description =
+          "Directory under the root that image paths are relative to (\"\" for the root itself)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String imageDir;
+
   @Option(names = "--json", description = "Print the report as one JSON object.")
   boolean json;
 
@@ -120,7 +129,8 @@ public final class DataValidateCommand implements Callable<Integer> {
             .withSkipBadImages(skipBadImages)
             .withSplitRule(splitRule == null ? null : SplitRule.parse(splitRule))
             .withValIds(valIds == null ? ReadOptions.FORMAT_DEFAULT : valIds, valSeed)
-            .withImageCheck(imageCheck);
+            .withImageCheck(imageCheck)
+            .withImageDir(imageDir);
     PedesDataset ds = PedesDataset.load(f, root, annotations, options);
     Vocabulary vocab = ds.vocabulary(minCount);
     PrintWriter out = spec.commandLine().getOut();

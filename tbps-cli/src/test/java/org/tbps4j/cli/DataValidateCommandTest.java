@@ -167,6 +167,41 @@ class DataValidateCommandTest {
   }
 
   @Test
+  void imagesMayLiveInAnotherDirectory() throws Exception {
+    Path root = dir.resolve("otherdir");
+    copyTree(good.resolve("imgs"), root.resolve("pictures"));
+    Files.writeString(root.resolve("reid_raw.json"), goodJson());
+    CliRun wrong =
+        CliRun.of("data", "validate", "--format", "cuhk-pedes", "--root", root.toString());
+    assertEquals(2, wrong.exitCode());
+    assertTrue(wrong.out().contains("missing_image"), wrong.out());
+    CliRun right =
+        CliRun.of(
+            "data",
+            "validate",
+            "--format",
+            "cuhk-pedes",
+            "--root",
+            root.toString(),
+            "--image-dir",
+            "pictures");
+    assertEquals(0, right.exitCode(), right.out() + right.err());
+    CliRun escape =
+        CliRun.of(
+            "data",
+            "validate",
+            "--format",
+            "cuhk-pedes",
+            "--root",
+            root.toString(),
+            "--image-dir",
+            "../pictures");
+    assertEquals(2, escape.exitCode());
+    assertTrue(
+        escape.err().contains("imageDir \"../pictures\": leaves the dataset root"), escape.err());
+  }
+
+  @Test
   void badOptionsAndMissingFilesExit2WithoutStackTrace() {
     CliRun r = CliRun.of("data", "validate", "--format", "market1501", "--root", good.toString());
     assertEquals(2, r.exitCode());

@@ -20,8 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * centres aligned as in OpenCV's {@code INTER_LINEAR}). Both decoders give the same pixels up to
  * rounding of the resize (±1–2 levels); an image already at the input size decodes identically.
  *
- * <p>{@link #DEFAULT} is the faster of the two on this project's machines, measured by {@code tbps
- * bench data} (see the README's Data section and BENCHMARKS.md): {@link #IMAGEIO}.
+ * <p>{@link #DEFAULT} is {@link #IMAGEIO}. {@code tbps bench data} times both on the same files in
+ * one run; on the project's 2-core machine they were within noise of each other (OpenCV/ImageIO
+ * 0.84–1.2 from run to run, 128×64 JPEGs and 384×128 resizes alike), and a tie goes to the
+ * pure-Java path: no native buffer per image, no libpng/libjpeg messages on stderr for corrupt
+ * files, no leptonica fallback (its natives are trimmed, see DL4J-NOTES.md).
  */
 public enum ImageDecoder {
   /**
