@@ -139,6 +139,25 @@ class SyntheticDatasetTest {
   }
 
   @Test
+  void attributesFileLoadsBackAsThePlan() throws Exception {
+    SynthAttributes a = SynthAttributes.load(dir.resolve("a"));
+    List<Identity> people = SyntheticDataset.identities(config);
+    List<SyntheticDataset.PlannedImage> plan = SyntheticDataset.plan(config, people);
+    assertEquals(20, a.identities().size());
+    for (Identity p : people) {
+      assertEquals(p.values(), a.identities().get((long) p.id()));
+    }
+    assertEquals(plan.size(), a.mentions().size());
+    for (SyntheticDataset.PlannedImage im : plan) {
+      List<Map<Attribute, String>> m = a.mentions().get("imgs/" + im.filePath());
+      assertEquals(2, m.size());
+      for (int c = 0; c < 2; c++) {
+        assertEquals(im.captions().get(c).mentions(), m.get(c));
+      }
+    }
+  }
+
+  @Test
   void oracleJsonHoldsTheSummaryMetrics() throws Exception {
     JsonNode o = JSON.readTree(dir.resolve("a/oracle.json").toFile());
     assertEquals("test", o.get("split").asText());
