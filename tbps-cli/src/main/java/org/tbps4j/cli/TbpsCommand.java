@@ -19,6 +19,8 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ScoreCommand.class,
       BenchCommand.class,
+      SynthCommand.class,
+      DataCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 
