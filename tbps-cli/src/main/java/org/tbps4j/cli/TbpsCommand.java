@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ScoreCommand.class,
       BenchCommand.class,
+      LossValueCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 

@@ -162,6 +162,18 @@ public final class LossArrays {
     return same;
   }
 
+  double[][] classWeightsOrNull() {
+    return classWeights;
+  }
+
+  double[] classBiasOrNull() {
+    return classBias;
+  }
+
+  double[][] similarityOrNull() {
+    return similarity;
+  }
+
   double[][] requireClassWeights(String loss) {
     if (classWeights == null) {
       throw new IllegalArgumentException(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -219,9 +218,29 @@ class LossMixTest {
   }
 
   @Test
-  void evaluatesWithEmptyParameterMaps() {
-    Map<String, Object> none = new LinkedHashMap<>();
-    assertEquals(new CmpmLoss(), Losses.create("cmpm", none));
-    assertEquals(Nd4j.scalar(1.0).getDouble(0), 1.0);
+  void lossGraphsEvaluatesTheCompositionOnArrays() {
+    LossArrays arrays = BATCH.arrays(DataType.DOUBLE);
+    LossMix mix = paperMix();
+    LossMix.Value graph = LossGraphs.evaluate(mix, arrays, DataType.DOUBLE);
+    LossMix.Value eager = mix.compute(arrays);
+    assertEquals(eager.total(), graph.total(), 1e-9);
+    for (String name : List.of("cmpm", "cmpc", "mam", "psw")) {
+      assertEquals(eager.terms().get(name).value(), graph.terms().get(name).value(), 1e-9);
+      assertEquals(
+          eager.terms().get(name).parts().keySet(), graph.terms().get(name).parts().keySet());
+    }
+    LossValue sn = LossGraphs.evaluate(new SnLoss(), arrays, DataType.FLOAT);
+    assertEquals(new SnLoss().compute(arrays).value(), sn.value(), 1e-4);
+    LossArrays noClassifier =
+        LossArrays.builder()
+            .setImage(Nd4j.createFromArray(BATCH.x()))
+            .setText(Nd4j.createFromArray(BATCH.t()))
+            .setIds(BATCH.ids())
+            .build();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LossGraphs.evaluate(new CmpcLoss(), noClassifier, DataType.DOUBLE));
+    assertEquals("loss 'cmpc' needs class_weights W [D,C]; none were given", e.getMessage());
   }
 }
