@@ -208,6 +208,12 @@ if __name__ == "__main__":
     show("C mam m4 lambda5", mam(XC, TC, YC, WC, lam=5.0))
     show("C mam m1", mam(XC, TC, YC, WC, m=1))
 
+    # Case C1: the same arrays, a single class (index 1) for the whole batch.
+    YC1 = [1, 1, 1, 1]
+    show("C1 instance", instance(XC, TC, YC1, WC, BC))
+    show("C1 cmpc", cmpc(XC, TC, YC1, WC))
+    show("C1 mam m4", mam(XC, TC, YC1, WC))
+
     # psi table (LOSSES.md)
     show("psi m4", [psi(4, c) for c in (1, 0.9, 0.7071, 0.5, 0, -0.5, -0.9, -1)])
     show("psi m3", [psi(3, c) for c in (1, 0.9, 0.5, 0, -0.5, -1)])

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,8 +48,8 @@ final class LossCase {
     if (root == null || !root.isObject()) {
       throw bad(file, "expected a JSON object with the fields " + String.join(", ", FIELDS));
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      String name = it.next().getKey();
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
+      String name = field.getKey();
       if (!FIELDS.contains(name)) {
         throw bad(
             file, "unknown field \"" + name + "\" (valid: " + String.join(", ", FIELDS) + ")");

@@ -91,7 +91,7 @@ public final class Ex1LossesOnYourArrays {
     SameDiff sd = SameDiff.create();
     SDVariable x = sd.var("image", image);
     SDVariable t = sd.var("text", text);
-    SDVariable y = sd.placeHolder("ids", DataType.LONG, -1);
+    SDVariable y = sd.placeHolder("ids", DataType.INT64, -1);
     SDVariable w = sd.var("W", weights);
     LossInputs inputs =
         LossInputs.builder().setImage(x).setText(t).setIds(y).optClassifier(w, null).build();

@@ -54,10 +54,9 @@ public final class CmpcLoss extends BaseLoss {
 
   @Override
   Graph build(LossInputs in, Map<String, SDVariable> p) {
-    SDVariable w = in.unitClassWeights(NAME);
     SDVariable oneHot = in.classOneHot(NAME);
-    SDVariable image = in.crossEntropy(in.sameDiff().mmul(in.imageProjection(), w), oneHot);
-    SDVariable text = in.crossEntropy(in.sameDiff().mmul(in.textProjection(), w), oneHot);
+    SDVariable image = in.crossEntropy(in.imageProjectionLogits(NAME), oneHot);
+    SDVariable text = in.crossEntropy(in.textProjectionLogits(NAME), oneHot);
     return new Graph(image.add(text), parts(LossNames.IMAGE, image, LossNames.TEXT, text));
   }
 

@@ -1,5 +1,6 @@
 package org.tbps4j.loss;
 
+import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -42,7 +43,7 @@ public interface Loss {
    *
    * @return e.g. {@code [i2t, t2i]} or {@code [image, text]}
    */
-  java.util.List<String> partNames();
+  List<String> partNames();
 
   /**
    * Whether this loss needs the classifier weights {@code W [D,C]} (and, for {@code instance}, the

@@ -320,6 +320,18 @@ public final class LossInputs {
         "textProjection", () -> sameDiff().sum(text.mul(imageUnit()), true, 1).mul(imageUnit()));
   }
 
+  /** CMPC logits of the image projections, p_i · w̃_c [N,C] (shared by cmpc and mam). */
+  SDVariable imageProjectionLogits(String loss) {
+    SDVariable w = unitClassWeights(loss);
+    return memo("imageProjectionLogits", () -> sameDiff().mmul(imageProjection(), w));
+  }
+
+  /** CMPC logits of the text projections, p'_i · w̃_c [N,C] (shared by cmpc and mam). */
+  SDVariable textProjectionLogits(String loss) {
+    SDVariable w = unitClassWeights(loss);
+    return memo("textProjectionLogits", () -> sameDiff().mmul(textProjection(), w));
+  }
+
   /** Mean softmax cross-entropy of logits [N,C] against one-hot rows [N,C] (last-axis softmax). */
   SDVariable crossEntropy(SDVariable logits, SDVariable oneHot) {
     SameDiff sd = sameDiff();

@@ -3,7 +3,6 @@ package org.tbps4j.loss;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,11 +28,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * −0.9 → −5.7688; −1 → −7 (see {@link #psi}).
  *
  * <p>Graph form without {@code acos} in the gradient path: {@code cos mθ = T_m(c)} (Chebyshev, as a
- * polynomial with coefficients held in a constant), {@code k = Σ_{j=1}^{m−1} 1[c < cos(jπ/m)]} and
- * {@code (−1)^k = Π_j (1 − 2·1[c < cos(jπ/m)])} from comparisons (no gradient, as LOSSES.md asks).
- * Because m only changes those two constants, m is sweepable on a built graph like λ. {@code ‖p_i‖}
- * is computed as {@code sqrt(|p_i|² + 1e-16)} (LOSSES.md: {@code ‖p_i‖ + 1e-8}); both keep {@code
- * |c| < 1} and the zero vector finite.
+ * polynomial whose coefficients are six scalar constants {@code loss/mam/param/m/c0..c5}), {@code k
+ * = Σ_{j=1}^{m−1} 1[c < cos(jπ/m)]} and {@code (−1)^k = Π_j (1 − 2·1[c < cos(jπ/m)])} from
+ * comparisons (no gradient, as LOSSES.md asks). Because m only changes those two constants, m is
+ * sweepable on a built graph like λ. {@code ‖p_i‖} is computed as {@code sqrt(|p_i|² + 1e-16)}
+ * (LOSSES.md: {@code ‖p_i‖ + 1e-8}); both keep {@code |c| < 1} and the zero vector finite.
  *
  * <p>Inputs: raw {@code X [N,D]}, {@code T [N,D]}, class indices {@code y [N]}, {@code W [D,C]}
  * (bias ignored). Parameters: {@code m}, integer 1..5, default 4 ({@code m = 1} equals {@link
@@ -134,7 +133,9 @@ public final class MamLoss extends BaseLoss {
       thresholds[j - 1] = j < m ? Math.cos(j * Math.PI / m) : -2.0; // -2: never c < -2
     }
     Map<String, INDArray> a = new LinkedHashMap<>();
-    a.put("m/chebyshev", Nd4j.createFromArray(CHEBYSHEV[m - 1]).castTo(dt));
+    for (int power = 0; power < CHEBYSHEV[m - 1].length; power++) {
+      a.put("m/c" + power, Nd4j.scalar(dt, CHEBYSHEV[m - 1][power]));
+    }
     a.put("m/thresholds", Nd4j.createFromArray(thresholds).castTo(dt).reshape(1, MAX_M - 1));
     a.put("lambda", Nd4j.scalar(dt, lambda));
     return a;
@@ -142,18 +143,16 @@ public final class MamLoss extends BaseLoss {
 
   @Override
   Graph build(LossInputs in, Map<String, SDVariable> p) {
-    SDVariable w = in.unitClassWeights(NAME);
     SDVariable oneHot = in.classOneHot(NAME);
-    SDVariable image = side(in, in.imageProjection(), w, oneHot, p);
-    SDVariable text = side(in, in.textProjection(), w, oneHot, p);
+    SDVariable image = side(in, in.imageProjection(), in.imageProjectionLogits(NAME), oneHot, p);
+    SDVariable text = side(in, in.textProjection(), in.textProjectionLogits(NAME), oneHot, p);
     return new Graph(image.add(text), parts(LossNames.IMAGE, image, LossNames.TEXT, text));
   }
 
   private static SDVariable side(
-      LossInputs in, SDVariable proj, SDVariable w, SDVariable oneHot, Map<String, SDVariable> p) {
+      LossInputs in, SDVariable proj, SDVariable z, SDVariable oneHot, Map<String, SDVariable> p) {
     SameDiff sd = in.sameDiff();
     DataType dt = in.dataType();
-    SDVariable z = sd.mmul(proj, w); // [N,C]
     SDVariable zy = sd.sum(z.mul(oneHot), true, 1); // [N,1]
     SDVariable norm =
         sd.math().sqrt(sd.sum(proj.mul(proj), true, 1).add(Numerics.NORM_EPS * Numerics.NORM_EPS));
@@ -161,10 +160,9 @@ public final class MamLoss extends BaseLoss {
     SDVariable below = sd.lt(c, p.get("m/thresholds")).castTo(dt); // [N,4], no gradient
     SDVariable k = sd.sum(below, true, 1);
     SDVariable sign = sd.prod(below.mul(-2.0).add(1.0), true, 1);
-    SDVariable coef = p.get("m/chebyshev");
-    SDVariable cheb = c.mul(coef.get(SDIndex.point(5))).add(coef.get(SDIndex.point(4)));
-    for (int d = 3; d >= 0; d--) {
-      cheb = cheb.mul(c).add(coef.get(SDIndex.point(d)));
+    SDVariable cheb = c.mul(p.get("m/c5")).add(p.get("m/c4")); // Horner: T_m(c)
+    for (int power = 3; power >= 0; power--) {
+      cheb = cheb.mul(c).add(p.get("m/c" + power));
     }
     SDVariable psi = sign.mul(cheb).sub(k.mul(2.0));
     SDVariable lambda = p.get("lambda");

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -198,6 +202,31 @@ class LossMixTest {
   }
 
   @Test
+  void fitTrainsTheOtherFiveLossesToo() {
+    // stop_gradient (asm, sn), rank comparisons (sn), transposes (sdm, sn) inside fit
+    LossMix mix =
+        LossMix.builder()
+            .add("instance", 1)
+            .add("ranking", 1, Map.of("margin", 0.2))
+            .add("sn", 0.5, Map.of("k", 4))
+            .add("asm", 1)
+            .add("sdm", 0.1)
+            .build();
+    Batch.Graph g = new Batch.Graph(BATCH, DataType.FLOAT);
+    mix.define(g.sd, g.inputs);
+    configureTraining(g, 0.02);
+    MultiDataSet data = idsOnly(g);
+    double first = g.output(LossNames.TOTAL).get(LossNames.TOTAL);
+    double last = first;
+    for (int step = 0; step < 5; step++) {
+      g.sd.fit(data);
+      last = g.output(LossNames.TOTAL).get(LossNames.TOTAL);
+      assertTrue(Double.isFinite(last), "step " + step);
+    }
+    assertTrue(last < first, first + " -> " + last);
+  }
+
+  @Test
   void fitUsesWeightsWrittenIntoTheGraph() {
     LossMix mix = paperMix();
     Batch.Graph g = new Batch.Graph(BATCH, DataType.FLOAT);
@@ -215,6 +244,31 @@ class LossMixTest {
     mix.writeParameters(g.sd);
     g.sd.fit(data);
     assertNotEquals(w0, g.sd.getArrForVarName("w"));
+  }
+
+  @Test
+  void aGraphWithEveryLossSurvivesSaveAndLoad(@TempDir Path dir) throws Exception {
+    LossMix.Builder all = LossMix.builder();
+    for (String name : Losses.names()) {
+      all.add(name, 1.0);
+    }
+    LossMix mix = all.build();
+    Batch.Graph g = new Batch.Graph(BATCH, DataType.DOUBLE);
+    LossMix.Variables v = mix.define(g.sd, g.inputs);
+    String[] names = v.names().toArray(new String[0]);
+    Map<String, Double> before = g.output(names);
+    File file = dir.resolve("losses.sd").toFile();
+    g.sd.save(file, true);
+    SameDiff loaded = SameDiff.load(file, true);
+    Map<String, INDArray> after = loaded.output(g.placeholders, names);
+    for (String n : names) {
+      assertEquals(before.get(n), after.get(n).getDouble(0), 1e-12, n);
+    }
+    // hyperparameters can still be written by name into the loaded graph
+    LossMix changed = mix.withParameter("ranking", "margin", 0.1).withWeight("sdm", 0.5);
+    changed.writeParameters(loaded);
+    double total = loaded.output(g.placeholders, LossNames.TOTAL).get(LossNames.TOTAL).getDouble(0);
+    assertEquals(changed.compute(BATCH.arrays(DataType.DOUBLE)).total(), total, 1e-9);
   }
 
   @Test

@@ -52,6 +52,9 @@ class ReferenceValuesTest {
           .withClassifier(
               new double[][] {{1.0, -0.5, 0.3}, {0.2, 1.0, -0.8}}, new double[] {0.1, -0.2, 0.05});
 
+  /** Case C1: the arrays of case C with a single class (index 1) for the whole batch. */
+  static final Batch C1 = new Batch(C.x(), C.t(), new long[] {1, 1, 1, 1}, C.w(), C.b(), null);
+
   /** Case D: a given (ESA-like) similarity replaces the cosine; two identities of two. */
   static final Batch D =
       new Batch(
@@ -238,6 +241,28 @@ class ReferenceValuesTest {
         1.2673947448432825 + 0.5 * 0.9986986111535587,
         1.2673947448432825,
         0.9986986111535587);
+  }
+
+  @Test
+  void classifierLossesOnASingleIdentity() {
+    check(
+        C1,
+        new InstanceLoss(),
+        1.6823947448432826 + 1.2436986111535586,
+        1.6823947448432826,
+        1.2436986111535586);
+    check(
+        C1,
+        new CmpcLoss(),
+        1.2412911657492105 + 1.2853287564800162,
+        1.2412911657492105,
+        1.2853287564800162);
+    check(
+        C1,
+        new MamLoss(4, 0),
+        4.165843379539362 + 4.344597125357231,
+        4.165843379539362,
+        4.344597125357231);
   }
 
   @Test
