@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
       BenchCommand.class,
       SynthCommand.class,
       DataCommand.class,
+      LossValueCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 
