@@ -19,6 +19,9 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       ScoreCommand.class,
       BenchCommand.class,
+      SynthCommand.class,
+      DataCommand.class,
+      LossValueCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 

@@ -46,6 +46,10 @@ class ScoreCommandTest {
     assertEquals(0, r.exitCode());
     assertTrue(r.out().contains("score"), r.out());
     assertTrue(r.out().contains("bench"), r.out());
+    assertTrue(r.out().contains("synth"), r.out());
+    assertTrue(r.out().contains("data"), r.out());
+    assertEquals(0, CliRun.of("data", "validate", "--help").exitCode());
+    assertTrue(CliRun.of("bench", "--help").out().contains("data"));
     assertEquals(0, CliRun.of("score", "--help").exitCode());
   }
 

@@ -1,0 +1,349 @@
+package org.tbps4j.data.iter;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.ClassMapping;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.Split;
+import org.tbps4j.data.image.Augmentation;
+import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.sample.PkSampler;
+import org.tbps4j.data.sample.Seeds;
+import org.tbps4j.data.text.Vocabulary;
+
+/**
+ * The training iterator: P×K batches ({@link PkSampler}) of the train split's image–caption pairs,
+ * decoded, augmented and tokenized ahead of time on worker threads.
+ *
+ * <p>Each {@link MultiDataSet} has
+ *
+ * <ul>
+ *   <li>{@code features[0]}: images, FLOAT {@code [N, 3, H, W]}, normalised RGB ({@link
+ *       ImageLoader});
+ *   <li>{@code features[1]}: tokens, INT32 {@code [N, L]}, padded with {@link Vocabulary#PAD};
+ *   <li>{@code labels[0]}: class index ({@link PedesDataset#trainClasses()}), INT32 {@code [N]};
+ * </ul>
+ *
+ * with {@code N = P·K}; the P identities are in groups of K consecutive rows.
+ *
+ * <p><b>Determinism.</b> Batch {@code b} of epoch {@code e} is a pure function of (seed, e, b): the
+ * sampler's epoch plan depends only on (seed, e) and each sample's augmentation draws from its own
+ * {@code Random(Seeds.mix(seed, e, b, row))}. Worker count and thread timing never change a batch,
+ * and {@link #resetTo(int, int)} restarts anywhere (resume after a crash gives the same batches as
+ * an uninterrupted run).
+ *
+ * <p><b>Epochs.</b> An epoch is one pass of the sampler's plan ({@link #batchesInEpoch()}). {@link
+ * #reset()} moves to the start of the next epoch once the current one has handed out a batch (it is
+ * a no-op on an untouched epoch), which is what DL4J's {@code fit(iterator, epochs)} expects;
+ * {@link #resetTo} sets the position explicitly.
+ *
+ * <p>Not thread-safe (one consumer); {@link #close()} stops the workers (they are daemon threads,
+ * so a forgotten close never keeps the JVM alive). A sample whose image cannot be decoded fails
+ * {@link #next()} with an {@link IllegalArgumentException} naming the file; load the dataset with
+ * {@code ImageCheck.DECODE} and skip bad images to rule that out.
+ */
+public final class PkTrainingIterator implements MultiDataSetIterator, AutoCloseable {
+  private static final long serialVersionUID = 1L;
+
+  /** Stream tag for augmentation seeds. */
+  private static final long AUGMENT = 0x4155_4755L;
+
+  private final transient PedesDataset dataset;
+  private final transient ImageLoader loader;
+  private final transient Config config;
+  private final transient List<CaptionRecord> samples;
+  private final int[] labels;
+  private final int[][] tokens;
+  private final transient ClassMapping classes;
+  private final transient PkSampler sampler;
+  private final transient Prefetcher<MultiDataSet> prefetcher;
+  private transient MultiDataSetPreProcessor preProcessor;
+  private int epoch;
+  private transient List<int[]> plan;
+
+  /**
+   * Settings of the training iterator.
+   *
+   * @param p identities per batch (≥ 2)
+   * @param k samples per identity (≥ 1)
+   * @param maxLength token length L (≥ 1)
+   * @param augmentation flip / pad-crop ({@link Augmentation#NONE} for none)
+   * @param seed master seed of sampling and augmentation
+   * @param workers decoding threads (0 = decode on the caller's thread)
+   * @param prefetch batches built ahead (≥ 1)
+   */
+  public record Config(
+      int p,
+      int k,
+      int maxLength,
+      Augmentation augmentation,
+      long seed,
+      int workers,
+      int prefetch) {
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalArgumentException on out-of-range values, naming the field
+     */
+    public Config {
+      if (maxLength < 1) {
+        throw new IllegalArgumentException("maxLength must be >= 1, got " + maxLength);
+      }
+      if (workers < 0) {
+        throw new IllegalArgumentException("workers must be >= 0, got " + workers);
+      }
+      if (prefetch < 1) {
+        throw new IllegalArgumentException("prefetch must be >= 1, got " + prefetch);
+      }
+      if (augmentation == null) {
+        throw new IllegalArgumentException("augmentation must not be null (use NONE)");
+      }
+    }
+
+    /**
+     * Settings with one worker per available core and a prefetch of twice that.
+     *
+     * @param p identities per batch
+     * @param k samples per identity
+     * @param maxLength token length L
+     * @param augmentation augmentation
+     * @param seed master seed
+     * @return the settings
+     */
+    public static Config of(int p, int k, int maxLength, Augmentation augmentation, long seed) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      return new Config(p, k, maxLength, augmentation, seed, cores, 2 * cores);
+    }
+  }
+
+  /**
+   * Creates the iterator, positioned at epoch 0, batch 0.
+   *
+   * @param dataset the dataset (its train split is used; call {@link PedesDataset#requireUsable()}
+   *     first)
+   * @param vocabulary the vocabulary captions are encoded with
+   * @param loader image decoding and normalisation (its settings give H and W)
+   * @param config sampling, length, augmentation, seed and threads
+   * @throws IllegalArgumentException if the train split has no captions or P/K are impossible
+   */
+  public PkTrainingIterator(
+      PedesDataset dataset, Vocabulary vocabulary, ImageLoader loader, Config config) {
+    this.dataset = dataset;
+    this.loader = loader;
+    this.config = config;
+    this.samples = dataset.captions(Split.TRAIN);
+    if (samples.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the train split of " + dataset.root() + " has no image-caption pairs");
+    }
+    this.classes = dataset.trainClasses();
+    this.labels = new int[samples.size()];
+    this.tokens = new int[samples.size()][];
+    for (int i = 0; i < samples.size(); i++) {
+      CaptionRecord c = samples.get(i);
+      labels[i] = classes.classOf(c.personId());
+      tokens[i] = vocabulary.encode(c.tokens(), config.maxLength());
+    }
+    this.sampler = new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1));
+    this.prefetcher = new Prefetcher<>(config.workers(), config.prefetch(), "tbps-train-data");
+    resetTo(0, 0);
+  }
+
+  /**
+   * Moves to a position: the next batch handed out is batch {@code batchIndex} of epoch {@code
+   * epoch}, exactly as in an uninterrupted run.
+   *
+   * @param epoch the epoch (≥ 0)
+   * @param batchIndex the batch within it, in {@code [0, batchesInEpoch(epoch)]} (the end means the
+   *     epoch is exhausted)
+   * @throws IllegalArgumentException if out of range
+   */
+  public void resetTo(int epoch, int batchIndex) {
+    List<int[]> p = sampler.epoch(epoch);
+    if (batchIndex < 0 || batchIndex > p.size()) {
+      throw new IllegalArgumentException(
+          "batch index " + batchIndex + " out of range [0, " + p.size() + "] for epoch " + epoch);
+    }
+    this.epoch = epoch;
+    this.plan = p;
+    prefetcher.restart(b -> build(epoch, p, b), batchIndex, p.size());
+  }
+
+  /**
+   * The epoch of the next batch.
+   *
+   * @return the epoch
+   */
+  public int epoch() {
+    return epoch;
+  }
+
+  /**
+   * Index within the epoch of the next batch {@link #next()} returns (= batches handed out in this
+   * epoch).
+   *
+   * @return the batch index
+   */
+  public int batchIndex() {
+    return prefetcher.nextPosition();
+  }
+
+  /**
+   * Number of batches of the current epoch.
+   *
+   * @return the count
+   */
+  public int batchesInEpoch() {
+    return plan.size();
+  }
+
+  /**
+   * Number of batches of any epoch (computes its plan).
+   *
+   * @param epoch the epoch
+   * @return the count
+   */
+  public int batchesInEpoch(int epoch) {
+    return epoch == this.epoch ? plan.size() : sampler.epoch(epoch).size();
+  }
+
+  /**
+   * The sample indices of a batch (rows of the batch), into {@link #samples()}.
+   *
+   * @param epoch the epoch
+   * @param batchIndex the batch
+   * @return {@code P·K} sample indices
+   */
+  public int[] batchSamples(int epoch, int batchIndex) {
+    List<int[]> p = epoch == this.epoch ? plan : sampler.epoch(epoch);
+    return p.get(batchIndex).clone();
+  }
+
+  /**
+   * The training samples: the train split's image–caption pairs, in file order.
+   *
+   * @return the samples (index = sample index)
+   */
+  public List<CaptionRecord> samples() {
+    return samples;
+  }
+
+  /**
+   * The class mapping the labels use.
+   *
+   * @return train person id → class index
+   */
+  public ClassMapping classes() {
+    return classes;
+  }
+
+  /**
+   * The settings.
+   *
+   * @return the config
+   */
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  public boolean hasNext() {
+    return prefetcher.hasNext();
+  }
+
+  @Override
+  public MultiDataSet next() {
+    MultiDataSet m = prefetcher.next();
+    if (preProcessor != null) {
+      preProcessor.preProcess(m);
+    }
+    return m;
+  }
+
+  /**
+   * Not supported: the batch size is P·K.
+   *
+   * @param num ignored
+   * @return never
+   * @throws UnsupportedOperationException always
+   */
+  @Override
+  public MultiDataSet next(int num) {
+    throw new UnsupportedOperationException("batch size is fixed at P*K = " + sampler.batchSize());
+  }
+
+  @Override
+  public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
+    this.preProcessor = preProcessor;
+  }
+
+  @Override
+  public MultiDataSetPreProcessor getPreProcessor() {
+    return preProcessor;
+  }
+
+  @Override
+  public boolean resetSupported() {
+    return true;
+  }
+
+  /**
+   * False: the iterator prefetches itself; DL4J must not wrap it in another async iterator.
+   *
+   * @return false
+   */
+  @Override
+  public boolean asyncSupported() {
+    return false;
+  }
+
+  /** Moves to the next epoch once this one has started; a no-op on an untouched epoch. */
+  @Override
+  public void reset() {
+    if (batchIndex() > 0) {
+      resetTo(epoch + 1, 0);
+    } else {
+      resetTo(epoch, 0);
+    }
+  }
+
+  /** Stops the worker threads. */
+  @Override
+  public void close() {
+    prefetcher.close();
+  }
+
+  private MultiDataSet build(int e, List<int[]> epochPlan, int batchIndex) throws IOException {
+    int[] rows = epochPlan.get(batchIndex);
+    int n = rows.length;
+    int h = loader.settings().height();
+    int w = loader.settings().width();
+    int per = loader.settings().floatsPerImage();
+    int len = config.maxLength();
+    float[] img = new float[n * per];
+    int[] tok = new int[n * len];
+    int[] lab = new int[n];
+    for (int r = 0; r < n; r++) {
+      int s = rows[r];
+      CaptionRecord c = samples.get(s);
+      Random rnd = new Random(Seeds.mix(config.seed(), AUGMENT, e, batchIndex, r));
+      Augmentation.Params aug = config.augmentation().sample(rnd);
+      loader.normalise(loader.decodeRgb(dataset.resolve(c.imagePath())), aug, img, r * per);
+      System.arraycopy(tokens[s], 0, tok, r * len, len);
+      lab[r] = labels[s];
+    }
+    INDArray images = Nd4j.create(img, new long[] {n, 3, h, w}, DataType.FLOAT);
+    INDArray tokenArray = Nd4j.createFromArray(tok).reshape(n, len);
+    INDArray labelArray = Nd4j.createFromArray(lab);
+    return new org.nd4j.linalg.dataset.MultiDataSet(
+        new INDArray[] {images, tokenArray}, new INDArray[] {labelArray});
+  }
+}

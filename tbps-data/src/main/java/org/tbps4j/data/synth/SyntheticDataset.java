@@ -1,0 +1,430 @@
+package org.tbps4j.data.synth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.tbps4j.data.PedesDataset.SplitStats;
+import org.tbps4j.data.ReadOptions;
+import org.tbps4j.data.Split;
+import org.tbps4j.data.sample.Seeds;
+import org.tbps4j.data.text.Tokenizer;
+
+/**
+ * The synthetic pedestrian dataset (DATA.md, {@code tbps synth}): procedurally drawn people with
+ * unique attribute combinations, several views each, two captions per image, written in exact
+ * CUHK-PEDES layout so the real reader is exercised:
+ *
+ * <pre>
+ * OUT/reid_raw.json      [{"split", "captions", "file_path", "processed_tokens", "id"}, ...]
+ * OUT/imgs/synth/00001_0.jpg ...
+ * OUT/attributes.json    attribute values, every identity's values, every caption's mentions
+ * OUT/oracle.json        R@1/5/10, mAP, mINP of a perfect attribute matcher (test; val inside)
+ * </pre>
+ *
+ * Ids are 1-based; splits are by identity and in id order (first 80% train, 10% val, rest test), as
+ * in CUHK-PEDES. Every random choice comes from a {@link Random} seeded by {@link Seeds#mix} of the
+ * master seed and the choice's position (identity, image, caption), so the output is byte-identical
+ * for a seed and settings whatever the thread count (JPEG quality 0.92 with the JDK's encoder; same
+ * JDK assumed).
+ */
+public final class SyntheticDataset {
+
+  /** Directory under {@code imgs/} holding the images. */
+  public static final String IMAGE_SUBDIR = "synth";
+
+  private static final long IDENTITIES = 1, COUNTS = 2, VIEWS = 3, CAPTIONS = 4, RENDER = 5;
+  private static final long ORACLE = 6;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper PRETTY =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private SyntheticDataset() {}
+
+  /**
+   * One planned image.
+   *
+   * @param person the identity shown
+   * @param index the image's index within the identity (0-based)
+   * @param filePath path relative to {@code imgs/}
+   * @param back whether it is a back view
+   * @param captions its captions
+   */
+  public record PlannedImage(
+      Identity person,
+      int index,
+      String filePath,
+      boolean back,
+      List<CaptionGrammar.Caption> captions) {}
+
+  /**
+   * What {@link #generate} wrote.
+   *
+   * @param root the output directory
+   * @param splits counts per split
+   * @param oracle the test split's oracle
+   * @param valOracle the val split's oracle
+   */
+  public record Summary(
+      Path root, Map<Split, SplitStats> splits, Oracle.Result oracle, Oracle.Result valOracle) {}
+
+  /**
+   * The identities of a configuration (a pure function of ids and seed).
+   *
+   * @param config the settings
+   * @return identities 1..ids, unique in their described attributes
+   */
+  public static List<Identity> identities(SynthConfig config) {
+    Random rnd = new Random(Seeds.mix(config.seed(), IDENTITIES));
+    Set<Map<Attribute, String>> seen = new HashSet<>();
+    List<Identity> out = new ArrayList<>(config.ids());
+    for (int id = 1; id <= config.ids(); id++) {
+      Map<Attribute, String> v;
+      do {
+        v = drawValues(rnd);
+      } while (!seen.add(v));
+      Split split =
+          id <= config.trainIds()
+              ? Split.TRAIN
+              : id <= config.trainIds() + config.valIds() ? Split.VAL : Split.TEST;
+      int[] shade = {rnd.nextInt(25) - 12, rnd.nextInt(25) - 12, rnd.nextInt(25) - 12};
+      out.add(
+          new Identity(
+              id,
+              split,
+              v,
+              rnd.nextInt(Palette.SKIN.length),
+              0.87 + 0.26 * rnd.nextDouble(),
+              0.93 + 0.12 * rnd.nextDouble(),
+              shade));
+    }
+    return out;
+  }
+
+  private static Map<Attribute, String> drawValues(Random rnd) {
+    Map<Attribute, String> v = new EnumMap<>(Attribute.class);
+    boolean woman = rnd.nextBoolean();
+    v.put(Attribute.GENDER, woman ? "woman" : "man");
+    v.put(Attribute.HAIR_COLOUR, weighted(rnd, Attribute.HAIR_COLOUR, 0.4, 0.3, 0.18, 0.12));
+    v.put(Attribute.HAIR_LENGTH, rnd.nextDouble() < (woman ? 0.7 : 0.12) ? "long" : "short");
+    v.put(Attribute.UPPER_COLOUR, uniform(rnd, Attribute.UPPER_COLOUR));
+    v.put(Attribute.SLEEVE, uniform(rnd, Attribute.SLEEVE));
+    v.put(Attribute.PATTERN, weighted(rnd, Attribute.PATTERN, 0.5, 0.25, 0.25));
+    v.put(
+        Attribute.LOWER_TYPE,
+        woman
+            ? weighted(rnd, Attribute.LOWER_TYPE, 0.45, 0.2, 0.35)
+            : weighted(rnd, Attribute.LOWER_TYPE, 0.75, 0.25, 0));
+    v.put(Attribute.LOWER_COLOUR, uniform(rnd, Attribute.LOWER_COLOUR));
+    v.put(Attribute.SHOE_COLOUR, uniform(rnd, Attribute.SHOE_COLOUR));
+    String bag =
+        woman
+            ? weighted(rnd, Attribute.BAG, 0.3, 0.25, 0.25, 0.2)
+            : weighted(rnd, Attribute.BAG, 0.4, 0.3, 0.1, 0.2);
+    v.put(Attribute.BAG, bag);
+    if (!bag.equals("none")) {
+      v.put(Attribute.BAG_COLOUR, uniform(rnd, Attribute.BAG_COLOUR));
+    }
+    boolean cap = rnd.nextDouble() < 0.25;
+    v.put(Attribute.HAT, cap ? "cap" : "none");
+    if (cap) {
+      v.put(Attribute.HAT_COLOUR, uniform(rnd, Attribute.HAT_COLOUR));
+    }
+    return v;
+  }
+
+  private static String uniform(Random rnd, Attribute a) {
+    return a.options().get(rnd.nextInt(a.options().size()));
+  }
+
+  private static String weighted(Random rnd, Attribute a, double... w) {
+    double u = rnd.nextDouble();
+    double c = 0;
+    for (int i = 0; i < w.length; i++) {
+      c += w[i];
+      if (u < c) {
+        return a.options().get(i);
+      }
+    }
+    return a.options().get(w.length - 1);
+  }
+
+  /**
+   * The images and captions of a configuration (a pure function of the settings).
+   *
+   * @param config the settings
+   * @param people its identities ({@link #identities})
+   * @return every image in id order
+   */
+  public static List<PlannedImage> plan(SynthConfig config, List<Identity> people) {
+    Random counts = new Random(Seeds.mix(config.seed(), COUNTS));
+    List<PlannedImage> out = new ArrayList<>();
+    for (Identity p : people) {
+      int n = config.minImages() + counts.nextInt(config.maxImages() - config.minImages() + 1);
+      Random views = new Random(Seeds.mix(config.seed(), VIEWS, p.id()));
+      boolean firstBack = views.nextBoolean();
+      for (int k = 0; k < n; k++) {
+        boolean back = k == 0 ? firstBack : k == 1 ? !firstBack : views.nextBoolean();
+        Random capRnd = new Random(Seeds.mix(config.seed(), CAPTIONS, p.id(), k));
+        List<CaptionGrammar.Caption> caps = new ArrayList<>();
+        for (int c = 0; c < SynthConfig.CAPTIONS_PER_IMAGE; c++) {
+          caps.add(CaptionGrammar.caption(p, capRnd));
+        }
+        String file = IMAGE_SUBDIR + "/" + String.format("%05d_%d.jpg", p.id(), k);
+        out.add(new PlannedImage(p, k, file, back, List.copyOf(caps)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Renders one planned image (a pure function of the image's position and the settings).
+   *
+   * @param config the settings
+   * @param image the planned image
+   * @return the picture, {@code W×H}
+   */
+  public static BufferedImage render(SynthConfig config, PlannedImage image) {
+    Random rnd = new Random(Seeds.mix(config.seed(), RENDER, image.person().id(), image.index()));
+    return PedestrianRenderer.render(
+        image.person(), image.back(), rnd, config.height(), config.width());
+  }
+
+  /**
+   * Generates the dataset into a new or empty directory.
+   *
+   * @param config the settings
+   * @param out the output directory (created if absent; must be empty if present)
+   * @return counts and oracles
+   * @throws IOException on write failures
+   * @throws IllegalArgumentException if {@code out} exists and is not an empty directory
+   */
+  public static Summary generate(SynthConfig config, Path out) throws IOException {
+    if (Files.exists(out)) {
+      if (!Files.isDirectory(out)) {
+        throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+      }
+      try (Stream<Path> s = Files.list(out)) {
+        if (s.findAny().isPresent()) {
+          throw new IllegalArgumentException(
+              "--out " + out + " is not empty; give a new or empty directory");
+        }
+      }
+    }
+    Path imgDir = out.resolve(ReadOptions.DEFAULT_IMAGE_DIR).resolve(IMAGE_SUBDIR);
+    Files.createDirectories(imgDir);
+    List<Identity> people = identities(config);
+    List<PlannedImage> images = plan(config, people);
+    writeImages(config, images, out.resolve(ReadOptions.DEFAULT_IMAGE_DIR));
+    writeAnnotations(images, out.resolve("reid_raw.json"));
+    writeAttributes(config, people, images, out.resolve("attributes.json"));
+    Oracle.Result test = oracle(config, people, images, Split.TEST);
+    Oracle.Result val = oracle(config, people, images, Split.VAL);
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("split", "test");
+    o.put(
+        "scorer",
+        "number of attributes the caption mentions whose value equals the gallery person's");
+    o.put(
+        "tie_break",
+        "random: each repeat adds an independent U[0, 0.5) to every score; metrics are the mean over"
+            + " the repeats");
+    o.put("repeats", Oracle.REPEATS);
+    o.putAll(test.asMap());
+    o.put("val", val.asMap());
+    Files.writeString(out.resolve("oracle.json"), pretty(o));
+    Map<Split, SplitStats> stats = new EnumMap<>(Split.class);
+    for (Split s : Split.values()) {
+      int ids = (int) people.stream().filter(p -> p.split() == s).count();
+      int imgs = (int) images.stream().filter(i -> i.person().split() == s).count();
+      stats.put(s, new SplitStats(ids, imgs, imgs * SynthConfig.CAPTIONS_PER_IMAGE));
+    }
+    return new Summary(out, stats, test, val);
+  }
+
+  private static Oracle.Result oracle(
+      SynthConfig config, List<Identity> people, List<PlannedImage> images, Split split) {
+    Map<Long, Identity> byId = new HashMap<>();
+    people.forEach(p -> byId.put((long) p.id(), p));
+    List<PlannedImage> in = images.stream().filter(i -> i.person().split() == split).toList();
+    long[] gallery = in.stream().mapToLong(i -> i.person().id()).toArray();
+    List<Oracle.Query> queries = new ArrayList<>();
+    for (PlannedImage i : in) {
+      for (CaptionGrammar.Caption c : i.captions()) {
+        queries.add(new Oracle.Query(i.person().id(), c.mentions()));
+      }
+    }
+    return Oracle.compute(
+        byId, gallery, queries, Seeds.mix(config.seed(), ORACLE, split.ordinal()));
+  }
+
+  private static void writeImages(SynthConfig config, List<PlannedImage> images, Path imgs)
+      throws IOException {
+    ForkJoinPool pool = new ForkJoinPool(config.threads());
+    try {
+      pool.submit(
+              () ->
+                  IntStream.range(0, images.size())
+                      .parallel()
+                      .forEach(
+                          i -> {
+                            PlannedImage im = images.get(i);
+                            try {
+                              Files.write(
+                                  imgs.resolve(im.filePath()), jpeg(render(config, im), 0.92f));
+                            } catch (IOException e) {
+                              throw new UncheckedIOException(e);
+                            }
+                          }))
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing images", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * Encodes an image as JPEG with the JDK's encoder (deterministic).
+   *
+   * @param img the image
+   * @param quality 0–1
+   * @return the file bytes
+   * @throws IOException on encoder failure
+   */
+  static byte[] jpeg(BufferedImage img, float quality) throws IOException {
+    ImageWriter writer = null;
+    for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
+      ImageWriter w = it.next();
+      if (writer == null || w.getClass().getName().startsWith("com.sun.imageio")) {
+        if (writer != null) {
+          writer.dispose();
+        }
+        writer = w;
+      } else {
+        w.dispose();
+      }
+    }
+    if (writer == null) {
+      throw new IOException("no JPEG encoder available in this JVM");
+    }
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(8192);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(quality);
+      try (ImageOutputStream ios = ImageIO.createImageOutputStream(bytes)) {
+        writer.setOutput(ios);
+        writer.write(null, new IIOImage(img, null, null), param);
+      }
+      return bytes.toByteArray();
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  private static void writeAnnotations(List<PlannedImage> images, Path file) throws IOException {
+    StringBuilder sb = new StringBuilder("[\n");
+    for (int i = 0; i < images.size(); i++) {
+      PlannedImage im = images.get(i);
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("split", im.person().split().jsonName());
+      List<String> texts = im.captions().stream().map(CaptionGrammar.Caption::text).toList();
+      e.put("captions", texts);
+      e.put("file_path", im.filePath());
+      e.put("processed_tokens", texts.stream().map(Tokenizer::tokenize).toList());
+      e.put("id", im.person().id());
+      sb.append(compact(e)).append(i + 1 < images.size() ? ",\n" : "\n");
+    }
+    Files.writeString(file, sb.append("]\n").toString());
+  }
+
+  private static void writeAttributes(
+      SynthConfig config, List<Identity> people, List<PlannedImage> images, Path file)
+      throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("generator", "tbps synth");
+    root.put("version", 1);
+    root.put("seed", config.seed());
+    root.put("size", config.height() + "x" + config.width());
+    root.put("images_per_id", config.minImages() + ".." + config.maxImages());
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    for (Attribute a : Attribute.values()) {
+      attrs.put(a.jsonName(), a.options());
+    }
+    root.put("attributes", attrs);
+    List<Map<String, Object>> ids = new ArrayList<>();
+    for (Identity p : people) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", p.id());
+      m.put("split", p.split().jsonName());
+      p.values().forEach((a, v) -> m.put(a.jsonName(), v));
+      ids.add(m);
+    }
+    root.put("identities", ids);
+    List<Map<String, Object>> imgs = new ArrayList<>();
+    for (PlannedImage im : images) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file_path", im.filePath());
+      m.put("id", im.person().id());
+      m.put("view", im.back() ? "back" : "front");
+      List<Map<String, String>> caps = new ArrayList<>();
+      for (CaptionGrammar.Caption c : im.captions()) {
+        Map<String, String> mentions = new LinkedHashMap<>();
+        c.mentions().forEach((a, v) -> mentions.put(a.jsonName(), v));
+        caps.add(mentions);
+      }
+      m.put("mentions", caps);
+      imgs.add(m);
+    }
+    root.put("images", imgs);
+    Files.writeString(file, pretty(root));
+  }
+
+  private static String compact(Object o) {
+    try {
+      return MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String pretty(Object o) {
+    try {
+      return PRETTY.writeValueAsString(o) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
