@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a file atomically: into a temporary file beside it, then a rename over the target. */
 public final class AtomicFiles {
@@ -38,6 +39,10 @@ public final class AtomicFiles {
     try {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.write(out);
+      }
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        // temporary files are created owner-only; give the result ordinary file permissions
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -62,15 +62,16 @@ public record ModelConfig(
    * The ESA head (embedding set alignment).
    *
    * @param enabled whether the graph has the ESA head
-   * @param sets number of sets {@code M} per sample, {@code >= 1}
+   * @param sets number of sets {@code M} per sample, {@code >= 2}
    * @param lambda weight {@code λ} of the set similarity in the retrieval score {@code s_global +
    *     λ·S_set}, finite and {@code >= 0}
    */
   public record EsaConfig(boolean enabled, int sets, double lambda) {
     /** Validates the fields. */
     public EsaConfig {
-      if (sets < 1) {
-        throw new IllegalArgumentException("esa.sets must be >= 1, got " + sets);
+      if (sets < 2) {
+        throw new IllegalArgumentException(
+            "esa.sets must be >= 2 (one set is the global embedding again), got " + sets);
       }
       if (!(lambda >= 0) || Double.isInfinite(lambda)) {
         throw new IllegalArgumentException("esa.lambda must be finite and >= 0, got " + lambda);

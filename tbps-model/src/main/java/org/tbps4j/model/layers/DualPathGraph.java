@@ -193,7 +193,7 @@ public final class DualPathGraph {
     int d = config.embeddingDim();
     SDVariable y = layers.dense(prefix + "/dense", features, in, d, false);
     y = layers.relu(layers.batchNorm(prefix + "/bn", y, d, false));
-    y = layers.dropout(y, config.dropFraction());
+    y = layers.dropout(y, d, config.dropFraction());
     layers.sd().identity(out, y);
   }
 

@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
-import org.nd4j.linalg.api.ops.random.custom.DistributionUniform;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.model.GraphNames;
 
@@ -26,6 +25,9 @@ import org.tbps4j.model.GraphNames;
  * build order, so the same config gives the same weights.
  */
 public final class Layers {
+  /** Largest batch a graph with dropout accepts (see {@link #dropout}). */
+  public static final int MAX_DROPOUT_BATCH = 2048;
+
   /** Batch-norm epsilon. */
   public static final double BN_EPSILON = 1e-5;
 
@@ -230,19 +232,29 @@ public final class Layers {
   /**
    * Inverted dropout gated by the training flag: in training each element is kept with probability
    * {@code 1 − dropFraction} and scaled by {@code 1/(1 − dropFraction)}; with the flag at 0 the
-   * output equals the input exactly. The mask is {@code floor(u + keep)} with {@code u ~ U[0,1)}
-   * drawn by the graph from ND4J's global generator ({@code Nd4j.getRandom()}).
+   * output equals the input exactly.
+   *
+   * <p>The mask is {@code floor(u + keep)} with {@code u ~ U[0,1)} drawn by a static-shape {@code
+   * [MAX_DROPOUT_BATCH, D]} uniform op and sliced to the batch: in M2.1 the dynamic-shape random
+   * ops either return the same values on every call ({@code DistributionUniform}) or cannot infer
+   * their shape ({@code DropOutInverted}); the static legacy op draws from ND4J's global generator
+   * ({@code Nd4j.getRandom()}) and advances it, so runs are reproducible with {@code
+   * Nd4j.getRandom().setSeed}. A graph with dropout therefore takes at most {@link
+   * #MAX_DROPOUT_BATCH} samples per call.
    *
    * @param x input {@code [N, D]}
+   * @param width {@code D}
    * @param dropFraction fraction dropped, {@code [0, 1)}; 0 returns {@code x} without any op
    * @return the output, same shape
    */
-  public SDVariable dropout(SDVariable x, double dropFraction) {
+  public SDVariable dropout(SDVariable x, int width, double dropFraction) {
     if (dropFraction == 0) {
       return x;
     }
     double keep = 1 - dropFraction;
-    SDVariable u = new DistributionUniform(sd, sd.shape(x), 0.0, 1.0, dataType).outputVariable();
+    SDVariable noise = sd.random().uniform(0.0, 1.0, dataType, MAX_DROPOUT_BATCH, width);
+    SDVariable begin = sd.constant(Nd4j.createFromArray(new long[] {0, 0}));
+    SDVariable u = sd.slice(noise, begin, sd.shape(x).castTo(DataType.LONG));
     SDVariable mask = sd.math().floor(u.add(keep)).mul(1.0 / keep);
     SDVariable gate = mask.sub(1.0).mul(trainingFlag).add(1.0);
     return x.mul(gate);

@@ -10,14 +10,16 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tbps4j.model.GraphNames;
 import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.layers.Layers;
 
 /**
  * Embeds image tensors and token arrays with a model in inference mode, in batches, into
  * L2-normalised FLOAT matrices (plus ESA sets when the model has the head).
  *
  * <p>The model is switched to inference mode for each call and back to its previous mode after it,
- * so an embedder can share a model with a training loop (not concurrently). Threads: ND4J's native
- * ops use {@code OMP_NUM_THREADS} / {@link #setThreads(int)}.
+ * so an embedder can share a model with a training loop (not concurrently). Batches are capped at
+ * {@link Layers#MAX_DROPOUT_BATCH}. Threads: ND4J's native ops use {@code OMP_NUM_THREADS} / {@link
+ * #setThreads(int)}.
  */
 public final class Embedder {
   private final TbpsModel model;
@@ -114,14 +116,20 @@ public final class Embedder {
     boolean was = model.isTraining();
     model.setTraining(false);
     try {
-      for (long from = 0; from < n; from += batchSize) {
-        long to = Math.min(n, from + batchSize);
+      int step = Math.min(batchSize, Layers.MAX_DROPOUT_BATCH);
+      for (long from = 0; from < n; from += step) {
+        long to = Math.min(n, from + step);
         INDArray chunk = slice(input, from, to);
+        if (to - from == 1) {
+          // M2.1 reductions over a size-1 axis fail (batch-norm statistics of a batch of one):
+          // embed the sample twice; in inference mode the copies do not influence each other
+          chunk = Nd4j.concat(0, chunk, chunk);
+        }
         Map<String, INDArray> ph = image ? model.imageInputs(chunk) : model.textInputs(chunk);
         Map<String, INDArray> out = model.sameDiff().output(ph, outputs);
-        globals.add(out.get(globalName).castTo(DataType.FLOAT).dup());
+        globals.add(firstRows(out.get(globalName), to - from));
         if (esa) {
-          sets.add(out.get(setName).castTo(DataType.FLOAT).dup());
+          sets.add(firstRows(out.get(setName), to - from));
         }
       }
     } finally {
@@ -134,6 +142,11 @@ public final class Embedder {
             ? null
             : sets.size() == 1 ? sets.get(0) : Nd4j.concat(0, sets.toArray(new INDArray[0]));
     return new Embeddings(g, s);
+  }
+
+  private static INDArray firstRows(INDArray a, long rows) {
+    INDArray f = a.castTo(DataType.FLOAT);
+    return (rows == f.size(0) ? f : slice(f, 0, rows)).dup('c');
   }
 
   private static INDArray slice(INDArray a, long from, long to) {

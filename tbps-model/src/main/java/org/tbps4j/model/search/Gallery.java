@@ -19,7 +19,6 @@ import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tbps4j.eval.ChunkedRetrieval;
 import org.tbps4j.model.AtomicFiles;
 
@@ -301,9 +300,5 @@ public final class Gallery {
     try (InputStream in = zip.getInputStream(e)) {
       return in.readAllBytes();
     }
-  }
-
-  static INDArray rows(INDArray a, int from, int to) {
-    return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
   }
 }

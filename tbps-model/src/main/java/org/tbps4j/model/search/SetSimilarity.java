@@ -3,7 +3,6 @@ package org.tbps4j.model.search;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tbps4j.eval.ChunkedRetrieval;
 
@@ -122,9 +121,5 @@ public final class SetSimilarity {
       right += best;
     }
     return 0.5 * (left / m + right / m);
-  }
-
-  static INDArray unit(INDArray x) {
-    return x.div(Nd4j.expandDims(x.norm2(x.rank() - 1), x.rank() - 1).addi(1e-12));
   }
 }
