@@ -1,0 +1,263 @@
+package org.tbps4j.model.layers;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.model.GraphNames;
+import org.tbps4j.model.ModelConfig;
+
+/**
+ * Builds the dual-path SameDiff graph of a {@link ModelConfig}.
+ *
+ * <p><b>Image path.</b> {@link GraphNames#IMAGES} {@code [N,3,H,W]} → stem convolution (+ max
+ * pooling) → ResNet stages of basic or bottleneck blocks (composed batch-norm, ReLU, projection
+ * shortcut when the shape changes) → global average pooling → head.
+ *
+ * <p><b>Text path.</b> {@link GraphNames#TOKENS} {@code [N,L]} → one-hot × table lookup {@code
+ * [N,E,1,L]} (exact gradients also for repeated tokens; the two-step variant when {@code
+ * uniqueTokenCapacity > 0}) → batch-norm → 1×1 stem → stages of bottleneck blocks whose middle
+ * convolution is {@code 1×2} (strided stages halve the length: 56 → 28 → 14 in the paper) → max
+ * over time → head.
+ *
+ * <p><b>Head</b> (both paths): dense {@code [C_feat, D]} → batch-norm → ReLU → dropout (fraction
+ * dropped) → {@link GraphNames#IMAGE_EMBEDDING} / {@link GraphNames#TEXT_EMBEDDING} and their
+ * L2-normalised versions.
+ *
+ * <p><b>Training and inference outputs.</b> The network is declared twice over the same weights
+ * (see {@link Layers}): the outputs above use batch statistics and dropout (training, losses);
+ * {@link GraphNames#IMAGE_EMBEDDING_INFERENCE}, {@link GraphNames#TEXT_EMBEDDING_INFERENCE} and the
+ * ESA {@code *_INFERENCE} sets use the running statistics and no dropout, so a sample's output
+ * never depends on the rest of its batch.
+ *
+ * <p><b>ESA</b> (optional): per path, the last feature map's positions {@code [N,P,C]} are
+ * projected to {@code D} ({@code T = F W + b}), {@code M} learnable queries {@code Q [M,D]} attend
+ * over positions ({@code A = softmax_P(T Qᵀ/√D)}, {@code [N,M,P]}) and pool {@code sets = A T},
+ * {@code [N,M,D]}, L2-normalised per set; {@link GraphNames#ESA_SIMILARITY} is the {@code [N,N]}
+ * set similarity of image {@code i} and text {@code j}. Padding positions are not masked.
+ *
+ * <p>The shared classifier {@link GraphNames#CLASSIFIER_W} {@code [D,C]} and {@link
+ * GraphNames#CLASSIFIER_B} {@code [C]} are created (not used by any output): the losses read them.
+ */
+public final class DualPathGraph {
+  private DualPathGraph() {}
+
+  /** Spatial state while building: the activation and its static channel and size. */
+  private record Act(SDVariable x, int channels, int height, int width) {}
+
+  /**
+   * Builds the graph.
+   *
+   * @param config the model config
+   * @param dataType FLOAT, or DOUBLE for gradient checks
+   * @return the graph
+   */
+  public static SameDiff build(ModelConfig config, DataType dataType) {
+    SameDiff sd = SameDiff.create();
+    Layers layers = new Layers(sd, dataType, config.seed());
+    Architecture arch = Architecture.of(config.preset());
+    int d = config.embeddingDim();
+
+    // training pass: batch statistics, dropout
+    Act img = imageBackbone(layers, config, arch.image());
+    SDVariable x = head(layers, "image/head", sd.mean(img.x(), 2, 3), img.channels(), config);
+    sd.identity(GraphNames.IMAGE_EMBEDDING, x);
+    Act txt = textBackbone(layers, config, arch.text());
+    SDVariable t = head(layers, "text/head", sd.max(txt.x(), 2, 3), txt.channels(), config);
+    sd.identity(GraphNames.TEXT_EMBEDDING, t);
+    layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_NORMALIZED, x, 1);
+    layers.l2Normalize(GraphNames.TEXT_EMBEDDING_NORMALIZED, t, 1);
+    layers.normal(
+        GraphNames.CLASSIFIER_W,
+        Math.sqrt(2.0 / (d + config.numClasses())),
+        d,
+        config.numClasses());
+    layers.filled(GraphNames.CLASSIFIER_B, 0.0, config.numClasses());
+    sd.placeHolder(GraphNames.LABELS, DataType.INT, -1);
+    if (config.esa().enabled()) {
+      SDVariable vs = esaSets(layers, "esa/image", img, config, GraphNames.ESA_IMAGE_SETS);
+      SDVariable us = esaSets(layers, "esa/text", txt, config, GraphNames.ESA_TEXT_SETS);
+      setSimilarity(sd, vs, us, config.esa().sets(), d);
+    }
+
+    // inference pass: the same weights, running statistics, no dropout
+    layers.setInference(true);
+    Act img2 = imageBackbone(layers, config, arch.image());
+    SDVariable x2 = head(layers, "image/head", sd.mean(img2.x(), 2, 3), img2.channels(), config);
+    layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_INFERENCE, x2, 1);
+    Act txt2 = textBackbone(layers, config, arch.text());
+    SDVariable t2 = head(layers, "text/head", sd.max(txt2.x(), 2, 3), txt2.channels(), config);
+    layers.l2Normalize(GraphNames.TEXT_EMBEDDING_INFERENCE, t2, 1);
+    if (config.esa().enabled()) {
+      esaSets(layers, "esa/image", img2, config, GraphNames.ESA_IMAGE_SETS_INFERENCE);
+      esaSets(layers, "esa/text", txt2, config, GraphNames.ESA_TEXT_SETS_INFERENCE);
+    }
+    return sd;
+  }
+
+  private static SDVariable placeholder(SameDiff sd, String name, DataType type, long... shape) {
+    return sd.hasVariable(name) ? sd.getVariable(name) : sd.placeHolder(name, type, shape);
+  }
+
+  private static Act imageBackbone(Layers layers, ModelConfig config, Architecture.ImageSpec spec) {
+    SameDiff sd = layers.sd();
+    String p = GraphNames.IMAGE_BACKBONE_PREFIX;
+    SDVariable x =
+        placeholder(
+            sd,
+            GraphNames.IMAGES,
+            layers.dataType(),
+            -1,
+            3,
+            config.imageHeight(),
+            config.imageWidth());
+    int k = spec.stemKernel();
+    int s = spec.stemStride();
+    x = layers.conv(p + "stem/conv", x, k, k, 3, spec.stemChannels(), s, s);
+    x = layers.relu(layers.batchNorm(p + "stem/bn", x, spec.stemChannels(), true));
+    int h = ceilDiv(config.imageHeight(), s);
+    int w = ceilDiv(config.imageWidth(), s);
+    if (spec.stemPool()) {
+      x = layers.maxPool(x, 3, 2);
+      h = ceilDiv(h, 2);
+      w = ceilDiv(w, 2);
+    }
+    Act a = new Act(x, spec.stemChannels(), h, w);
+    for (int st = 0; st < spec.widths().length; st++) {
+      for (int b = 0; b < spec.blocks()[st]; b++) {
+        String name = p + "stage" + (st + 1) + "/block" + (b + 1);
+        int stride = b == 0 ? spec.strides()[st] : 1;
+        a =
+            spec.bottleneck()
+                ? bottleneck(layers, name, a, spec.widths()[st], 3, 3, stride, stride)
+                : basic(layers, name, a, spec.widths()[st], stride);
+      }
+    }
+    return a;
+  }
+
+  private static Act textBackbone(Layers layers, ModelConfig config, Architecture.TextSpec spec) {
+    SameDiff sd = layers.sd();
+    int e = config.textEmbeddingSize();
+    int len = config.maxLength();
+    int v = config.vocabularySize();
+    DataType t = layers.dataType();
+    SDVariable table = layers.normal(GraphNames.TEXT_TABLE, 1.0 / Math.sqrt(e), v, e);
+    SDVariable rows;
+    if (config.uniqueTokenCapacity() == 0) {
+      SDVariable tokens = placeholder(sd, GraphNames.TOKENS, DataType.INT, -1, len);
+      SDVariable oneHot = sd.oneHot(sd.reshape(tokens, -1), v, -1, 1.0, 0.0, t);
+      rows = sd.mmul(oneHot, table); // [N·L, E]
+    } else {
+      int u = config.uniqueTokenCapacity();
+      SDVariable unique = placeholder(sd, GraphNames.TOKEN_UNIQUE, DataType.INT, u);
+      SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
+      SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]
+      rows = sd.mmul(sd.oneHot(sd.reshape(slots, -1), u, -1, 1.0, 0.0, t), uniqueRows);
+    }
+    SDVariable x = sd.reshape(rows, -1, len, e); // [N, L, E]
+    x = sd.permute(x, 0, 2, 1); // [N, E, L]
+    x = sd.expandDims(x, 2); // [N, E, 1, L]
+    x = layers.batchNorm("text/embedding/bn", x, e, true);
+    x = layers.conv("text/cnn/stem/conv", x, 1, 1, e, spec.stemChannels(), 1, 1);
+    x = layers.relu(layers.batchNorm("text/cnn/stem/bn", x, spec.stemChannels(), true));
+    Act a = new Act(x, spec.stemChannels(), 1, len);
+    for (int st = 0; st < spec.widths().length; st++) {
+      for (int b = 0; b < spec.blocks()[st]; b++) {
+        String name = "text/cnn/stage" + (st + 1) + "/block" + (b + 1);
+        int stride = b == 0 ? spec.strides()[st] : 1;
+        a = bottleneck(layers, name, a, spec.widths()[st], 1, 2, 1, stride);
+      }
+    }
+    return a;
+  }
+
+  /** Basic block: two 3×3 convolutions with batch-norm, identity or 1×1 projection shortcut. */
+  private static Act basic(Layers layers, String name, Act in, int out, int stride) {
+    SDVariable y = layers.conv(name + "/conv1", in.x(), 3, 3, in.channels(), out, stride, stride);
+    y = layers.relu(layers.batchNorm(name + "/bn1", y, out, true));
+    y = layers.conv(name + "/conv2", y, 3, 3, out, out, 1, 1);
+    y = layers.batchNorm(name + "/bn2", y, out, true);
+    SDVariable shortcut = shortcut(layers, name, in, out, stride, stride);
+    return new Act(
+        layers.relu(y.add(shortcut)),
+        out,
+        ceilDiv(in.height(), stride),
+        ceilDiv(in.width(), stride));
+  }
+
+  /**
+   * Bottleneck block: 1×1 reduce to {@code out/4}, {@code kH×kW} (strided), 1×1 expand, each
+   * followed by batch-norm; identity or 1×1 projection shortcut.
+   */
+  private static Act bottleneck(
+      Layers layers, String name, Act in, int out, int kH, int kW, int sH, int sW) {
+    int mid = Math.max(1, out / 4);
+    SDVariable y = layers.conv(name + "/conv1", in.x(), 1, 1, in.channels(), mid, 1, 1);
+    y = layers.relu(layers.batchNorm(name + "/bn1", y, mid, true));
+    y = layers.conv(name + "/conv2", y, kH, kW, mid, mid, sH, sW);
+    y = layers.relu(layers.batchNorm(name + "/bn2", y, mid, true));
+    y = layers.conv(name + "/conv3", y, 1, 1, mid, out, 1, 1);
+    y = layers.batchNorm(name + "/bn3", y, out, true);
+    SDVariable shortcut = shortcut(layers, name, in, out, sH, sW);
+    return new Act(
+        layers.relu(y.add(shortcut)), out, ceilDiv(in.height(), sH), ceilDiv(in.width(), sW));
+  }
+
+  private static SDVariable shortcut(Layers layers, String name, Act in, int out, int sH, int sW) {
+    if (in.channels() == out && sH == 1 && sW == 1) {
+      return in.x();
+    }
+    SDVariable s = layers.conv(name + "/shortcut/conv", in.x(), 1, 1, in.channels(), out, sH, sW);
+    return layers.batchNorm(name + "/shortcut/bn", s, out, true);
+  }
+
+  private static SDVariable head(
+      Layers layers, String prefix, SDVariable features, int in, ModelConfig config) {
+    int d = config.embeddingDim();
+    SDVariable y = layers.dense(prefix + "/dense", features, in, d, false);
+    y = layers.relu(layers.batchNorm(prefix + "/bn", y, d, false));
+    return layers.dropout(y, d, config.dropFraction());
+  }
+
+  /** Attention pooling of a feature map's positions into M sets, L2-normalised: [N, M, D]. */
+  private static SDVariable esaSets(
+      Layers layers, String prefix, Act map, ModelConfig config, String out) {
+    SameDiff sd = layers.sd();
+    int c = map.channels();
+    int positions = map.height() * map.width();
+    int d = config.embeddingDim();
+    int m = config.esa().sets();
+    SDVariable f = sd.reshape(map.x(), -1, c, positions); // [N, C, P]
+    f = sd.permute(f, 0, 2, 1); // [N, P, C]
+    f = sd.reshape(f, -1, c); // [N·P, C]
+    SDVariable t2 = layers.dense(prefix + "/proj", f, c, d, true); // [N·P, D]
+    SDVariable queries = layers.normal(prefix + "/queries", 1.0 / Math.sqrt(d), m, d);
+    SDVariable logits = sd.mmul(t2, queries, false, true, false).mul(1.0 / Math.sqrt(d));
+    logits = sd.permute(sd.reshape(logits, -1, positions, m), 0, 2, 1); // [N, M, P]
+    SDVariable attention = sd.nn().softmax(logits); // over positions (last axis)
+    SDVariable t = sd.reshape(t2, -1, positions, d); // [N, P, D]
+    SDVariable sets = sd.mmul(attention, t); // batched: [N, M, D]
+    return layers.l2Normalize(out, sets, 2);
+  }
+
+  /**
+   * {@code S[i,j] = ½[(1/M) Σ_a max_b v_ia·u_jb + (1/M) Σ_b max_a v_ia·u_jb]} for normalised image
+   * sets {@code v} and text sets {@code u}.
+   */
+  private static void setSimilarity(SameDiff sd, SDVariable v, SDVariable u, int m, int d) {
+    SDVariable v2 = sd.reshape(v, -1, d); // [N·M, D]
+    SDVariable u2 = sd.reshape(u, -1, d);
+    SDVariable sim = sd.mmul(v2, u2, false, true, false); // [N·M, N·M]
+    SDVariable n = sd.slice(sd.shape(v).castTo(DataType.LONG), new int[] {0}, new int[] {1});
+    SDVariable mm = sd.constant(Nd4j.createFromArray(new long[] {m}));
+    SDVariable s4 = sd.reshape(sim, sd.concat(0, n, mm, n, mm)); // [N, M, N, M]
+    SDVariable imageSide = sd.mean(sd.max(s4, 3), 1); // [N, M, N] → [N, N]
+    SDVariable textSide = sd.mean(sd.max(s4, 1), 2); // [N, N, M] → [N, N]
+    imageSide.add(textSide).mul(GraphNames.ESA_SIMILARITY, 0.5);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+}

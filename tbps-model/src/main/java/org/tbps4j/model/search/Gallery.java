@@ -1,0 +1,304 @@
+package org.tbps4j.model.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.eval.ChunkedRetrieval;
+import org.tbps4j.model.AtomicFiles;
+
+/**
+ * A searchable gallery: L2-normalised image embeddings with their person ids and image paths, and
+ * the precomputed ESA sets when the model has the head. Saved as one zip ({@code gallery.json} +
+ * {@code embeddings.npy} + {@code sets.npy}), atomically. Top-k search runs through {@link
+ * ChunkedRetrieval} (dot products, or {@code s_global + λ·S_set} with ESA).
+ */
+public final class Gallery {
+  /** Value of {@code gallery.json}'s {@code format} field. */
+  public static final String FORMAT = "tbps4j-gallery";
+
+  /** Version of the saved format. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final String META = "gallery.json";
+  private static final String EMBEDDINGS = "embeddings.npy";
+  private static final String SETS = "sets.npy";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One search result.
+   *
+   * @param index gallery index
+   * @param personId the item's person id
+   * @param path the item's image path
+   * @param score the retrieval score (cosine, plus {@code λ·S_set} with ESA)
+   */
+  public record Hit(int index, long personId, String path, double score) {}
+
+  private final INDArray embeddings;
+  private final long[] personIds;
+  private final List<String> paths;
+  private final INDArray sets;
+  private final double lambda;
+
+  /**
+   * Creates a gallery.
+   *
+   * @param embeddings L2-normalised {@code [G, D]} (converted to FLOAT)
+   * @param personIds person id per item, length {@code G}
+   * @param paths image path per item, length {@code G}
+   * @param sets normalised ESA sets {@code [G, M, D]}, or null
+   * @param lambda weight {@code λ} of the set similarity (ignored without sets)
+   * @throws IllegalArgumentException when sizes disagree
+   */
+  public Gallery(
+      INDArray embeddings, long[] personIds, List<String> paths, INDArray sets, double lambda) {
+    if (embeddings.rank() != 2 || embeddings.rows() == 0) {
+      throw new IllegalArgumentException(
+          "gallery embeddings must be a non-empty [G, D] matrix, got "
+              + Arrays.toString(embeddings.shape()));
+    }
+    long g = embeddings.rows();
+    if (personIds.length != g || paths.size() != g) {
+      throw new IllegalArgumentException(
+          "gallery has "
+              + g
+              + " embeddings but "
+              + personIds.length
+              + " person ids and "
+              + paths.size()
+              + " paths");
+    }
+    if (sets != null
+        && (sets.rank() != 3 || sets.size(0) != g || sets.size(2) != embeddings.columns())) {
+      throw new IllegalArgumentException(
+          "gallery sets must be ["
+              + g
+              + ", M, "
+              + embeddings.columns()
+              + "], got "
+              + Arrays.toString(sets.shape()));
+    }
+    this.embeddings = embeddings.castTo(DataType.FLOAT);
+    this.personIds = personIds.clone();
+    this.paths = List.copyOf(paths);
+    this.sets = sets == null ? null : sets.castTo(DataType.FLOAT);
+    this.lambda = lambda;
+  }
+
+  /**
+   * Creates a gallery from embeddings computed by {@link Embedder#embedImagesWithSets}.
+   *
+   * @param images the image embeddings (and sets)
+   * @param personIds person id per item
+   * @param paths image path per item
+   * @param lambda weight of the set similarity (the model's {@code esa.lambda})
+   * @return the gallery
+   */
+  public static Gallery of(Embeddings images, long[] personIds, List<String> paths, double lambda) {
+    return new Gallery(images.global(), personIds, paths, images.sets(), lambda);
+  }
+
+  /**
+   * Number of items.
+   *
+   * @return {@code G}
+   */
+  public int size() {
+    return (int) embeddings.rows();
+  }
+
+  /**
+   * The embeddings.
+   *
+   * @return FLOAT {@code [G, D]}
+   */
+  public INDArray embeddings() {
+    return embeddings;
+  }
+
+  /**
+   * The ESA sets.
+   *
+   * @return FLOAT {@code [G, M, D]} or null
+   */
+  public INDArray sets() {
+    return sets;
+  }
+
+  /**
+   * Person ids.
+   *
+   * @return a copy, length {@code G}
+   */
+  public long[] personIds() {
+    return personIds.clone();
+  }
+
+  /**
+   * Image paths.
+   *
+   * @return unmodifiable list, length {@code G}
+   */
+  public List<String> paths() {
+    return paths;
+  }
+
+  /**
+   * The set-similarity weight.
+   *
+   * @return {@code λ}
+   */
+  public double lambda() {
+    return lambda;
+  }
+
+  /**
+   * A chunked scorer of queries against this gallery: dot products, or {@code s_global + λ·S_set}
+   * when both the gallery and the queries have sets.
+   *
+   * @param queries query embeddings (normalised)
+   * @return a scorer for {@link ChunkedRetrieval#evaluate(ChunkedRetrieval.Scorer, long[], long[],
+   *     int)} or {@link ChunkedRetrieval#topK(ChunkedRetrieval.Scorer, int, int, int)}
+   */
+  public ChunkedRetrieval.Scorer scorer(Embeddings queries) {
+    if (queries.global().columns() != embeddings.columns()) {
+      throw new IllegalArgumentException(
+          "query embeddings have D="
+              + queries.global().columns()
+              + ", the gallery has D="
+              + embeddings.columns());
+    }
+    if (sets != null && queries.sets() != null) {
+      return SetSimilarity.scorer(queries.global(), queries.sets(), embeddings, sets, lambda);
+    }
+    return ChunkedRetrieval.dotProduct(queries.global(), embeddings);
+  }
+
+  /**
+   * Top-k search.
+   *
+   * @param queries query embeddings {@code [Q, D]} (and sets {@code [Q, M, D]} with ESA)
+   * @param k results per query ({@code min(k, G)} are returned)
+   * @return per query, the best items first (ties by lower index)
+   */
+  public List<List<Hit>> search(Embeddings queries, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+    int q = queries.size();
+    ChunkedRetrieval cr = new ChunkedRetrieval(ChunkedRetrieval.chunkSizeFor(size(), 64L << 20));
+    int[][] top = cr.topK(scorer(queries), q, size(), Math.min(k, size()));
+    ChunkedRetrieval.Scorer single = scorer(queries);
+    List<List<Hit>> out = new ArrayList<>(q);
+    for (int i = 0; i < q; i++) {
+      INDArray row = single.score(i, i + 1);
+      List<Hit> hits = new ArrayList<>(top[i].length);
+      for (int idx : top[i]) {
+        hits.add(new Hit(idx, personIds[idx], paths.get(idx), row.getDouble(0, idx)));
+      }
+      out.add(hits);
+    }
+    return out;
+  }
+
+  /**
+   * Saves the gallery to one zip file, atomically.
+   *
+   * @param file the target
+   * @throws IOException on write errors
+   */
+  public void save(Path file) throws IOException {
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("format", FORMAT);
+    meta.put("formatVersion", FORMAT_VERSION);
+    meta.put("size", size());
+    meta.put("dim", embeddings.columns());
+    meta.put("sets", sets == null ? 0 : sets.size(1));
+    meta.put("lambda", lambda);
+    ArrayNode ids = meta.putArray("personIds");
+    for (long id : personIds) {
+      ids.add(id);
+    }
+    ArrayNode ps = meta.putArray("paths");
+    paths.forEach(ps::add);
+    AtomicFiles.write(
+        file,
+        out -> {
+          ZipOutputStream zip = new ZipOutputStream(out);
+          put(zip, META, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+          put(zip, EMBEDDINGS, Nd4j.toNpyByteArray(embeddings));
+          if (sets != null) {
+            put(zip, SETS, Nd4j.toNpyByteArray(sets));
+          }
+          zip.finish();
+        });
+  }
+
+  private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
+    zip.putNextEntry(new ZipEntry(name));
+    zip.write(content);
+    zip.closeEntry();
+  }
+
+  /**
+   * Loads a gallery saved by {@link #save}.
+   *
+   * @param file the gallery file
+   * @return the gallery
+   * @throws IOException on read errors
+   * @throws IllegalArgumentException if the file is not a gallery (message names file and entry)
+   */
+  public static Gallery load(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "gallery file not found");
+    }
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      JsonNode meta = JSON.readTree(read(zip, file, META));
+      if (!FORMAT.equals(meta.path("format").asText())
+          || meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+        throw new IllegalArgumentException(
+            file + ": " + META + " is not a " + FORMAT + " version " + FORMAT_VERSION + " file");
+      }
+      INDArray emb = Nd4j.createNpyFromByteArray(read(zip, file, EMBEDDINGS));
+      INDArray sets =
+          meta.path("sets").asInt(0) > 0
+              ? Nd4j.createNpyFromByteArray(read(zip, file, SETS))
+              : null;
+      long[] ids = new long[meta.path("personIds").size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = meta.path("personIds").get(i).asLong();
+      }
+      List<String> paths = new ArrayList<>();
+      meta.path("paths").forEach(n -> paths.add(n.asText()));
+      return new Gallery(emb, ids, paths, sets, meta.path("lambda").asDouble());
+    } catch (ZipException e) {
+      throw new IllegalArgumentException(file + ": not a gallery file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
+    ZipEntry e = zip.getEntry(entry);
+    if (e == null) {
+      throw new IllegalArgumentException(file + ": missing entry '" + entry + "'");
+    }
+    try (InputStream in = zip.getInputStream(e)) {
+      return in.readAllBytes();
+    }
+  }
+}
