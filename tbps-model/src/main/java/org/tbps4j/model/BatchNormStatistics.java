@@ -43,42 +43,36 @@ public final class BatchNormStatistics {
    * means and variances combined with weights proportional to the batch size: the exact moments of
    * the union when every layer's input is normalised with its batch statistics).
    *
-   * @param model the model (its mode is restored afterwards)
+   * @param model the model
    * @param batches placeholder maps ({@link TbpsModel#imageInputs}, {@link TbpsModel#textInputs} or
    *     both), at least one
    * @return number of layers updated
    */
   public static int recalibrate(TbpsModel model, Iterable<Map<String, INDArray>> batches) {
     SameDiff sd = model.sameDiff();
-    boolean was = model.isTraining();
-    model.setTraining(true);
     Map<String, double[]> meanSum = new LinkedHashMap<>();
     Map<String, double[]> squareSum = new LinkedHashMap<>();
     Map<String, Double> weight = new LinkedHashMap<>();
-    try {
-      for (Map<String, INDArray> batch : batches) {
-        List<String> layers = layersFedBy(sd, batch);
-        if (layers.isEmpty()) {
-          continue;
-        }
-        double n = batchSize(batch);
-        Map<String, INDArray> out = sd.output(batch, momentNames(layers));
-        for (String layer : layers) {
-          double[] m =
-              out.get(layer + GraphNames.BN_BATCH_MEAN).castTo(DataType.DOUBLE).data().asDouble();
-          double[] v =
-              out.get(layer + GraphNames.BN_BATCH_VAR).castTo(DataType.DOUBLE).data().asDouble();
-          double[] ms = meanSum.computeIfAbsent(layer, k -> new double[m.length]);
-          double[] ss = squareSum.computeIfAbsent(layer, k -> new double[m.length]);
-          for (int c = 0; c < m.length; c++) {
-            ms[c] += n * m[c];
-            ss[c] += n * (v[c] + m[c] * m[c]);
-          }
-          weight.merge(layer, n, Double::sum);
-        }
+    for (Map<String, INDArray> batch : batches) {
+      List<String> layers = layersFedBy(sd, batch);
+      if (layers.isEmpty()) {
+        continue;
       }
-    } finally {
-      model.setTraining(was);
+      double n = batchSize(batch);
+      Map<String, INDArray> out = sd.output(batch, momentNames(layers));
+      for (String layer : layers) {
+        double[] m =
+            out.get(layer + GraphNames.BN_BATCH_MEAN).castTo(DataType.DOUBLE).data().asDouble();
+        double[] v =
+            out.get(layer + GraphNames.BN_BATCH_VAR).castTo(DataType.DOUBLE).data().asDouble();
+        double[] ms = meanSum.computeIfAbsent(layer, k -> new double[m.length]);
+        double[] ss = squareSum.computeIfAbsent(layer, k -> new double[m.length]);
+        for (int c = 0; c < m.length; c++) {
+          ms[c] += n * m[c];
+          ss[c] += n * (v[c] + m[c] * m[c]);
+        }
+        weight.merge(layer, n, Double::sum);
+      }
     }
     for (String layer : meanSum.keySet()) {
       double w = weight.get(layer);
@@ -98,9 +92,9 @@ public final class BatchNormStatistics {
 
   /**
    * Moves every running statistic towards one batch's moments: {@code r ← (1 − momentum)·r +
-   * momentum·batch}.
+   * momentum·batch}. The variance of a batch is its biased variance.
    *
-   * @param model the model (its mode is restored afterwards)
+   * @param model the model
    * @param batch placeholder map (images, tokens or both)
    * @param momentum weight of the batch, in {@code (0, 1]}
    * @return number of layers updated
@@ -114,14 +108,7 @@ public final class BatchNormStatistics {
     if (layers.isEmpty()) {
       return 0;
     }
-    boolean was = model.isTraining();
-    model.setTraining(true);
-    Map<String, INDArray> out;
-    try {
-      out = sd.output(batch, momentNames(layers));
-    } finally {
-      model.setTraining(was);
-    }
+    Map<String, INDArray> out = sd.output(batch, momentNames(layers));
     for (String layer : layers) {
       for (String[] pair :
           new String[][] {

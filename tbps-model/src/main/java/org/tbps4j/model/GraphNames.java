@@ -2,9 +2,9 @@ package org.tbps4j.model;
 
 /**
  * Every graph variable name that crosses a module border: placeholders fed by the trainer and the
- * embedder, the embedding outputs consumed by the losses, the shared classifier, the batch-norm
- * train flag and the ESA outputs. Code outside tbps-model refers to these constants, never to
- * string literals.
+ * embedder, the training outputs consumed by the losses (batch statistics, dropout), the inference
+ * outputs used for embedding (running statistics, no dropout), the shared classifier and the ESA
+ * outputs. Code outside tbps-model refers to these constants, never to string literals.
  *
  * <p>Shapes use {@code N} = batch size, {@code L} = max token length, {@code D} = embedding size,
  * {@code C} = number of classes (person ids), {@code M} = ESA sets per sample.
@@ -34,16 +34,16 @@ public final class GraphNames {
   /** Placeholder for the losses: class index (person id) per sample, INT {@code [N]}. */
   public static final String LABELS = "labels";
 
-  /** Output: raw image embedding (after the head's dropout), {@code [N, D]}. */
+  /** Training output: raw image embedding (after the head's dropout), {@code [N, D]}. */
   public static final String IMAGE_EMBEDDING = "embedding/image";
 
-  /** Output: raw text embedding (after the head's dropout), {@code [N, D]}. */
+  /** Training output: raw text embedding (after the head's dropout), {@code [N, D]}. */
   public static final String TEXT_EMBEDDING = "embedding/text";
 
-  /** Output: L2-normalised image embedding, {@code [N, D]}. */
+  /** Training output: L2-normalised image embedding, {@code [N, D]}. */
   public static final String IMAGE_EMBEDDING_NORMALIZED = "embedding/image/normalized";
 
-  /** Output: L2-normalised text embedding, {@code [N, D]}. */
+  /** Training output: L2-normalised text embedding, {@code [N, D]}. */
   public static final String TEXT_EMBEDDING_NORMALIZED = "embedding/text/normalized";
 
   /** Trainable variable: the classifier shared by both paths, {@code [D, C]}. */
@@ -53,20 +53,33 @@ public final class GraphNames {
   public static final String CLASSIFIER_B = "classifier/b";
 
   /**
-   * Constant scalar: 1 = batch-norm layers normalise with batch statistics (and dropout is active),
-   * 0 = inference mode (running statistics, no dropout).
+   * Inference output: L2-normalised image embedding with the batch-norm running statistics and no
+   * dropout, {@code [N, D]}; a sample's value never depends on the rest of its batch.
    */
-  public static final String TRAINING_FLAG = "bn/training";
+  public static final String IMAGE_EMBEDDING_INFERENCE = "inference/embedding/image";
 
-  /** Output when ESA is enabled: L2-normalised image sets, {@code [N, M, D]}. */
+  /**
+   * Inference output: L2-normalised text embedding (running statistics, no dropout), {@code [N,
+   * D]}.
+   */
+  public static final String TEXT_EMBEDDING_INFERENCE = "inference/embedding/text";
+
+  /** Inference output when ESA is enabled: L2-normalised image sets, {@code [N, M, D]}. */
+  public static final String ESA_IMAGE_SETS_INFERENCE = "inference/esa/image/sets";
+
+  /** Inference output when ESA is enabled: L2-normalised text sets, {@code [N, M, D]}. */
+  public static final String ESA_TEXT_SETS_INFERENCE = "inference/esa/text/sets";
+
+  /** Training output when ESA is enabled: L2-normalised image sets, {@code [N, M, D]}. */
   public static final String ESA_IMAGE_SETS = "esa/image/sets";
 
-  /** Output when ESA is enabled: L2-normalised text sets, {@code [N, M, D]}. */
+  /** Training output when ESA is enabled: L2-normalised text sets, {@code [N, M, D]}. */
   public static final String ESA_TEXT_SETS = "esa/text/sets";
 
   /**
-   * Output when ESA is enabled: set similarity {@code S_set[i, j]} of image {@code i} and text
-   * {@code j} of the batch, {@code [N, N]} (see {@link org.tbps4j.model.search.SetSimilarity}).
+   * Training output when ESA is enabled: set similarity {@code S_set[i, j]} of image {@code i} and
+   * text {@code j} of the batch, {@code [N, N]} (see {@link
+   * org.tbps4j.model.search.SetSimilarity}).
    */
   public static final String ESA_SIMILARITY = "esa/similarity";
 
@@ -88,12 +101,9 @@ public final class GraphNames {
   /** Suffix of a batch-norm layer's running-variance constant. */
   public static final String BN_RUNNING_VAR = "/runningVar";
 
-  /** Suffix of a batch-norm layer's batch mean (an activation). */
+  /** Suffix of a batch-norm layer's batch mean (an activation of the training pass). */
   public static final String BN_BATCH_MEAN = "/batchMean";
 
-  /**
-   * Suffix of a batch-norm layer's batch variance (an activation; the batch variance when the
-   * training flag is 1).
-   */
+  /** Suffix of a batch-norm layer's batch variance (an activation of the training pass). */
   public static final String BN_BATCH_VAR = "/batchVar";
 }

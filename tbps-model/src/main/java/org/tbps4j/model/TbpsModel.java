@@ -37,9 +37,11 @@ import org.tbps4j.model.layers.DualPathGraph;
  * opaque attachments (e.g. {@code vocabulary.json}, {@code ids.json}, {@code preprocessing.json},
  * {@code run.json}) that travel with it in one saved file.
  *
- * <p><b>Modes.</b> {@link #setTraining(boolean)} switches every batch-norm layer between batch
- * statistics (training) and the running statistics (inference, where an embedding never depends on
- * the other samples of its batch), and dropout on or off.
+ * <p><b>Training and inference outputs.</b> The training outputs ({@link
+ * GraphNames#IMAGE_EMBEDDING}, ...) normalise with batch statistics and apply dropout; the
+ * inference outputs ({@link GraphNames#IMAGE_EMBEDDING_INFERENCE}, ...) share the weights, use the
+ * batch-norm running statistics ({@link BatchNormStatistics}) and no dropout, so an embedding never
+ * depends on the other samples of its batch. There is no mode to switch.
  *
  * <p><b>Stages.</b> {@link #freezeImageBackbone()} turns the image backbone's parameters into
  * constants (stage I: no gradient, no update, no backward pass through the ResNet); {@link
@@ -82,7 +84,7 @@ public final class TbpsModel {
   }
 
   /**
-   * Builds a new FLOAT model with freshly initialised weights, in training mode.
+   * Builds a new FLOAT model with freshly initialised weights.
    *
    * @param config the configuration
    * @return the model
@@ -92,7 +94,7 @@ public final class TbpsModel {
   }
 
   /**
-   * Builds a new model of a given floating-point type, in training mode.
+   * Builds a new model of a given floating-point type.
    *
    * @param config the configuration
    * @param dataType FLOAT, or DOUBLE for gradient checks
@@ -131,25 +133,6 @@ public final class TbpsModel {
    */
   public DataType dataType() {
     return dataType;
-  }
-
-  /**
-   * Switches training mode (batch statistics, dropout on) or inference mode (running statistics, no
-   * dropout).
-   *
-   * @param training the mode
-   */
-  public void setTraining(boolean training) {
-    sd.getArrForVarName(GraphNames.TRAINING_FLAG).assign(training ? 1.0 : 0.0);
-  }
-
-  /**
-   * The current mode.
-   *
-   * @return true in training mode
-   */
-  public boolean isTraining() {
-    return sd.getArrForVarName(GraphNames.TRAINING_FLAG).getDouble(0) != 0.0;
   }
 
   // ---------------------------------------------------------------- inputs
@@ -469,7 +452,6 @@ public final class TbpsModel {
       manifest.put("dataType", dataType.name());
       manifest.put("updaterState", withUpdaterState);
       manifest.put("imageBackboneFrozen", isImageBackboneFrozen());
-      manifest.put("training", isTraining());
       manifest.putPOJO("attachments", new ArrayList<>(attachments.keySet()));
       AtomicFiles.write(
           file,
@@ -502,7 +484,7 @@ public final class TbpsModel {
    * Loads a saved model with its updater state (if it was saved).
    *
    * @param file the saved file
-   * @return the model, in the mode it was saved in
+   * @return the model
    * @throws IOException on read errors
    * @throws NoSuchFileException if the file does not exist
    * @throws IllegalArgumentException if the file is not a TBPS4J model (message names the file and
@@ -517,7 +499,7 @@ public final class TbpsModel {
    *
    * @param file the saved file
    * @param loadUpdaterState whether to restore the optimiser state (when present)
-   * @return the model, in the mode it was saved in
+   * @return the model
    * @throws IOException on read errors
    */
   public static TbpsModel load(Path file, boolean loadUpdaterState) throws IOException {
@@ -566,7 +548,10 @@ public final class TbpsModel {
       }
       for (String required :
           List.of(
-              GraphNames.IMAGE_EMBEDDING, GraphNames.TEXT_EMBEDDING, GraphNames.TRAINING_FLAG)) {
+              GraphNames.IMAGE_EMBEDDING,
+              GraphNames.TEXT_EMBEDDING,
+              GraphNames.IMAGE_EMBEDDING_INFERENCE,
+              GraphNames.TEXT_EMBEDDING_INFERENCE)) {
         if (!sd.hasVariable(required)) {
           throw new IllegalArgumentException(
               file + ": " + GRAPH + " has no variable '" + required + "'");

@@ -25,7 +25,6 @@ class ModelBehaviourTest {
 
   private static void assertForwardShapes(ModelConfig c, int n) {
     TbpsModel model = TbpsModel.create(c);
-    model.setTraining(false);
     Map<String, INDArray> ph = model.imageInputs(TestData.images(c, n, 1, DataType.FLOAT));
     ph.putAll(model.textInputs(TestData.tokens(c, n, 2)));
     List<String> outs =
@@ -33,18 +32,29 @@ class ModelBehaviourTest {
             ? List.of(
                 GraphNames.IMAGE_EMBEDDING,
                 GraphNames.TEXT_EMBEDDING,
+                GraphNames.IMAGE_EMBEDDING_INFERENCE,
+                GraphNames.TEXT_EMBEDDING_INFERENCE,
                 GraphNames.ESA_IMAGE_SETS,
                 GraphNames.ESA_TEXT_SETS,
+                GraphNames.ESA_IMAGE_SETS_INFERENCE,
+                GraphNames.ESA_TEXT_SETS_INFERENCE,
                 GraphNames.ESA_SIMILARITY)
-            : List.of(GraphNames.IMAGE_EMBEDDING, GraphNames.TEXT_EMBEDDING);
+            : List.of(
+                GraphNames.IMAGE_EMBEDDING,
+                GraphNames.TEXT_EMBEDDING,
+                GraphNames.IMAGE_EMBEDDING_INFERENCE,
+                GraphNames.TEXT_EMBEDDING_INFERENCE);
     Map<String, INDArray> out = model.sameDiff().output(ph, outs);
     long d = c.embeddingDim();
     assertArrayEquals(new long[] {n, d}, out.get(GraphNames.IMAGE_EMBEDDING).shape());
     assertArrayEquals(new long[] {n, d}, out.get(GraphNames.TEXT_EMBEDDING).shape());
+    assertArrayEquals(new long[] {n, d}, out.get(GraphNames.IMAGE_EMBEDDING_INFERENCE).shape());
+    assertArrayEquals(new long[] {n, d}, out.get(GraphNames.TEXT_EMBEDDING_INFERENCE).shape());
     if (c.esa().enabled()) {
       long m = c.esa().sets();
       assertArrayEquals(new long[] {n, m, d}, out.get(GraphNames.ESA_IMAGE_SETS).shape());
       assertArrayEquals(new long[] {n, m, d}, out.get(GraphNames.ESA_TEXT_SETS).shape());
+      assertArrayEquals(new long[] {n, m, d}, out.get(GraphNames.ESA_IMAGE_SETS_INFERENCE).shape());
       assertArrayEquals(new long[] {n, n}, out.get(GraphNames.ESA_SIMILARITY).shape());
     }
     assertArrayEquals(
@@ -132,8 +142,7 @@ class ModelBehaviourTest {
     // make the running statistics non-trivial first
     BatchNormStatistics.recalibrate(
         model, List.of(model.inputs(other, tokens, TestData.labels(4, 3))));
-    model.setTraining(false);
-    String[] outs = {GraphNames.IMAGE_EMBEDDING, GraphNames.TEXT_EMBEDDING};
+    String[] outs = {GraphNames.IMAGE_EMBEDDING_INFERENCE, GraphNames.TEXT_EMBEDDING_INFERENCE};
     Map<String, INDArray> a =
         model.sameDiff().output(model.inputs(images, tokens, TestData.labels(4, 3)), outs);
     Map<String, INDArray> b =
@@ -144,11 +153,11 @@ class ModelBehaviourTest {
           o + " of sample 0 changed with its batch in inference mode");
     }
     // in training mode it does depend on the batch (so the check above can fail)
-    model.setTraining(true);
+    String train = GraphNames.IMAGE_EMBEDDING;
     Nd4j.getRandom().setSeed(1);
-    INDArray ta = model.sameDiff().output(model.imageInputs(images), outs[0]).get(outs[0]);
+    INDArray ta = model.sameDiff().output(model.imageInputs(images), train).get(train);
     Nd4j.getRandom().setSeed(1);
-    INDArray tb = model.sameDiff().output(model.imageInputs(mixed), outs[0]).get(outs[0]);
+    INDArray tb = model.sameDiff().output(model.imageInputs(mixed), train).get(train);
     assertFalse(ta.getRow(0).equalsWithEps(tb.getRow(0), 1e-6));
   }
 
@@ -176,6 +185,30 @@ class ModelBehaviourTest {
   }
 
   @Test
+  void inferenceOutputsEqualTrainingOutputsWhenRunningStatisticsAreTheBatchStatistics() {
+    ModelConfig c =
+        ModelConfig.preset("micro", 3, 20).withEsa(new ModelConfig.EsaConfig(true, 2, 1.0));
+    TbpsModel model = TbpsModel.create(c);
+    Map<String, INDArray> batch =
+        model.inputs(
+            TestData.images(c, 5, 3, DataType.FLOAT),
+            TestData.tokens(c, 5, 4),
+            TestData.labels(5, 3));
+    // one batch: the pooled moments are exactly this batch's moments
+    BatchNormStatistics.recalibrate(model, List.of(batch));
+    String[][] pairs = {
+      {GraphNames.IMAGE_EMBEDDING_NORMALIZED, GraphNames.IMAGE_EMBEDDING_INFERENCE},
+      {GraphNames.TEXT_EMBEDDING_NORMALIZED, GraphNames.TEXT_EMBEDDING_INFERENCE},
+      {GraphNames.ESA_IMAGE_SETS, GraphNames.ESA_IMAGE_SETS_INFERENCE},
+      {GraphNames.ESA_TEXT_SETS, GraphNames.ESA_TEXT_SETS_INFERENCE}
+    };
+    for (String[] p : pairs) {
+      Map<String, INDArray> out = model.sameDiff().output(batch, p);
+      assertTrue(out.get(p[0]).equalsWithEps(out.get(p[1]), 1e-4), p[1] + " differs from " + p[0]);
+    }
+  }
+
+  @Test
   void dropoutIsActiveOnlyInTrainingMode() {
     ModelConfig c = ModelConfig.preset("micro", 3, 20).withDropFraction(0.5);
     TbpsModel model = TbpsModel.create(c);
@@ -184,10 +217,9 @@ class ModelBehaviourTest {
     INDArray t1 = model.sameDiff().output(ph, o).get(o);
     INDArray t2 = model.sameDiff().output(ph, o).get(o);
     assertFalse(t1.equalsWithEps(t2, 1e-6), "dropout masks should differ between calls");
-    model.setTraining(false);
-    assertFalse(model.isTraining());
-    INDArray i1 = model.sameDiff().output(ph, o).get(o);
-    INDArray i2 = model.sameDiff().output(ph, o).get(o);
+    String inf = GraphNames.IMAGE_EMBEDDING_INFERENCE;
+    INDArray i1 = model.sameDiff().output(ph, inf).get(inf);
+    INDArray i2 = model.sameDiff().output(ph, inf).get(inf);
     assertEquals(i1, i2);
   }
 
@@ -230,7 +262,6 @@ class ModelBehaviourTest {
       assertEquals(m, mean.getDouble(k), 1e-5);
       assertEquals(sq[k] / count - m * m, var.getDouble(k), 1e-5);
     }
-    assertTrue(model.isTraining(), "mode restored");
   }
 
   @Test

@@ -60,7 +60,6 @@ public final class ModelFixture {
                 TestData.images(CONFIG, 4, 103, DataType.FLOAT),
                 TestData.tokens(CONFIG, 4, 104),
                 TestData.labels(4, 3))));
-    model.setTraining(false);
     model.putAttachment("fixture.txt", "format-drift fixture, see ModelFixture");
     Files.createDirectories(dir);
     model.save(dir.resolve("model.zip"), false);

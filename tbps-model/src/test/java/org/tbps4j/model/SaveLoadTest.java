@@ -61,7 +61,6 @@ class SaveLoadTest {
     assertEquals(List.of("vocabulary.json", "blob.bin"), List.copyOf(back.attachmentNames()));
     assertEquals("{\"a\":2}", back.attachmentText("vocabulary.json").orElseThrow());
     assertArrayEquals(new byte[] {0, 1, 2, (byte) 255}, back.attachment("blob.bin").orElseThrow());
-    assertTrue(back.isTraining(), "saved in training mode, loaded in training mode");
     Embeddings img2 = new Embedder(back, 3).embedImagesWithSets(images);
     Embeddings txt2 = new Embedder(back, 3).embedTextsWithSets(tokens);
     assertEquals(img.global(), img2.global());
@@ -114,12 +113,10 @@ class SaveLoadTest {
   void frozenStateSurvivesSaveAndLoad() throws IOException {
     TbpsModel model = TbpsModel.create(config());
     model.freezeImageBackbone();
-    model.setTraining(false);
     Path file = dir.resolve("frozen.zip");
     model.save(file, false);
     TbpsModel back = TbpsModel.load(file);
     assertTrue(back.isImageBackboneFrozen());
-    assertFalse(back.isTraining());
     assertEquals(model.parameterCount(), back.parameterCount());
     back.unfreezeImageBackbone();
     assertFalse(back.isImageBackboneFrozen());

@@ -111,11 +111,12 @@ public final class ModelBenchmark {
         train[i - warmup] = seconds(t0);
       }
     }
-    model.setTraining(false);
     double[] fwd = new double[repeats];
     for (int i = 0; i < warmup + 1 + repeats; i++) {
       t0 = System.nanoTime();
-      model.sameDiff().output(ph, GraphNames.IMAGE_EMBEDDING, GraphNames.TEXT_EMBEDDING);
+      model
+          .sameDiff()
+          .output(ph, GraphNames.IMAGE_EMBEDDING_INFERENCE, GraphNames.TEXT_EMBEDDING_INFERENCE);
       if (i > warmup) {
         fwd[i - warmup - 1] = seconds(t0);
       }

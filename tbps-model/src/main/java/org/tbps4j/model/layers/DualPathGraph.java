@@ -21,8 +21,14 @@ import org.tbps4j.model.ModelConfig;
  * over time → head.
  *
  * <p><b>Head</b> (both paths): dense {@code [C_feat, D]} → batch-norm → ReLU → dropout (fraction
- * dropped, gated by the training flag) → {@link GraphNames#IMAGE_EMBEDDING} / {@link
- * GraphNames#TEXT_EMBEDDING} and their L2-normalised versions.
+ * dropped) → {@link GraphNames#IMAGE_EMBEDDING} / {@link GraphNames#TEXT_EMBEDDING} and their
+ * L2-normalised versions.
+ *
+ * <p><b>Training and inference outputs.</b> The network is declared twice over the same weights
+ * (see {@link Layers}): the outputs above use batch statistics and dropout (training, losses);
+ * {@link GraphNames#IMAGE_EMBEDDING_INFERENCE}, {@link GraphNames#TEXT_EMBEDDING_INFERENCE} and the
+ * ESA {@code *_INFERENCE} sets use the running statistics and no dropout, so a sample's output
+ * never depends on the rest of its batch.
  *
  * <p><b>ESA</b> (optional): per path, the last feature map's positions {@code [N,P,C]} are
  * projected to {@code D} ({@code T = F W + b}), {@code M} learnable queries {@code Q [M,D]} attend
@@ -44,7 +50,7 @@ public final class DualPathGraph {
    *
    * @param config the model config
    * @param dataType FLOAT, or DOUBLE for gradient checks
-   * @return the graph, with the training flag at 1
+   * @return the graph
    */
   public static SameDiff build(ModelConfig config, DataType dataType) {
     SameDiff sd = SameDiff.create();
@@ -52,19 +58,15 @@ public final class DualPathGraph {
     Architecture arch = Architecture.of(config.preset());
     int d = config.embeddingDim();
 
+    // training pass: batch statistics, dropout
     Act img = imageBackbone(layers, config, arch.image());
-    SDVariable pooled = sd.mean(img.x(), 2, 3);
-    head(layers, "image/head", pooled, img.channels(), config, GraphNames.IMAGE_EMBEDDING);
-
+    SDVariable x = head(layers, "image/head", sd.mean(img.x(), 2, 3), img.channels(), config);
+    sd.identity(GraphNames.IMAGE_EMBEDDING, x);
     Act txt = textBackbone(layers, config, arch.text());
-    SDVariable maxed = sd.max(txt.x(), 2, 3);
-    head(layers, "text/head", maxed, txt.channels(), config, GraphNames.TEXT_EMBEDDING);
-
-    layers.l2Normalize(
-        GraphNames.IMAGE_EMBEDDING_NORMALIZED, sd.getVariable(GraphNames.IMAGE_EMBEDDING), 1);
-    layers.l2Normalize(
-        GraphNames.TEXT_EMBEDDING_NORMALIZED, sd.getVariable(GraphNames.TEXT_EMBEDDING), 1);
-
+    SDVariable t = head(layers, "text/head", sd.max(txt.x(), 2, 3), txt.channels(), config);
+    sd.identity(GraphNames.TEXT_EMBEDDING, t);
+    layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_NORMALIZED, x, 1);
+    layers.l2Normalize(GraphNames.TEXT_EMBEDDING_NORMALIZED, t, 1);
     layers.normal(
         GraphNames.CLASSIFIER_W,
         Math.sqrt(2.0 / (d + config.numClasses())),
@@ -72,21 +74,43 @@ public final class DualPathGraph {
         config.numClasses());
     layers.filled(GraphNames.CLASSIFIER_B, 0.0, config.numClasses());
     sd.placeHolder(GraphNames.LABELS, DataType.INT, -1);
-
     if (config.esa().enabled()) {
       SDVariable vs = esaSets(layers, "esa/image", img, config, GraphNames.ESA_IMAGE_SETS);
       SDVariable us = esaSets(layers, "esa/text", txt, config, GraphNames.ESA_TEXT_SETS);
       setSimilarity(sd, vs, us, config.esa().sets(), d);
     }
+
+    // inference pass: the same weights, running statistics, no dropout
+    layers.setInference(true);
+    Act img2 = imageBackbone(layers, config, arch.image());
+    SDVariable x2 = head(layers, "image/head", sd.mean(img2.x(), 2, 3), img2.channels(), config);
+    layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_INFERENCE, x2, 1);
+    Act txt2 = textBackbone(layers, config, arch.text());
+    SDVariable t2 = head(layers, "text/head", sd.max(txt2.x(), 2, 3), txt2.channels(), config);
+    layers.l2Normalize(GraphNames.TEXT_EMBEDDING_INFERENCE, t2, 1);
+    if (config.esa().enabled()) {
+      esaSets(layers, "esa/image", img2, config, GraphNames.ESA_IMAGE_SETS_INFERENCE);
+      esaSets(layers, "esa/text", txt2, config, GraphNames.ESA_TEXT_SETS_INFERENCE);
+    }
     return sd;
+  }
+
+  private static SDVariable placeholder(SameDiff sd, String name, DataType type, long... shape) {
+    return sd.hasVariable(name) ? sd.getVariable(name) : sd.placeHolder(name, type, shape);
   }
 
   private static Act imageBackbone(Layers layers, ModelConfig config, Architecture.ImageSpec spec) {
     SameDiff sd = layers.sd();
     String p = GraphNames.IMAGE_BACKBONE_PREFIX;
     SDVariable x =
-        sd.placeHolder(
-            GraphNames.IMAGES, layers.dataType(), -1, 3, config.imageHeight(), config.imageWidth());
+        placeholder(
+            sd,
+            GraphNames.IMAGES,
+            layers.dataType(),
+            -1,
+            3,
+            config.imageHeight(),
+            config.imageWidth());
     int k = spec.stemKernel();
     int s = spec.stemStride();
     x = layers.conv(p + "stem/conv", x, k, k, 3, spec.stemChannels(), s, s);
@@ -121,13 +145,13 @@ public final class DualPathGraph {
     SDVariable table = layers.normal(GraphNames.TEXT_TABLE, 1.0 / Math.sqrt(e), v, e);
     SDVariable rows;
     if (config.uniqueTokenCapacity() == 0) {
-      SDVariable tokens = sd.placeHolder(GraphNames.TOKENS, DataType.INT, -1, len);
+      SDVariable tokens = placeholder(sd, GraphNames.TOKENS, DataType.INT, -1, len);
       SDVariable oneHot = sd.oneHot(sd.reshape(tokens, -1), v, -1, 1.0, 0.0, t);
       rows = sd.mmul(oneHot, table); // [N·L, E]
     } else {
       int u = config.uniqueTokenCapacity();
-      SDVariable unique = sd.placeHolder(GraphNames.TOKEN_UNIQUE, DataType.INT, u);
-      SDVariable slots = sd.placeHolder(GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
+      SDVariable unique = placeholder(sd, GraphNames.TOKEN_UNIQUE, DataType.INT, u);
+      SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
       SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]
       rows = sd.mmul(sd.oneHot(sd.reshape(slots, -1), u, -1, 1.0, 0.0, t), uniqueRows);
     }
@@ -188,13 +212,12 @@ public final class DualPathGraph {
     return layers.batchNorm(name + "/shortcut/bn", s, out, true);
   }
 
-  private static void head(
-      Layers layers, String prefix, SDVariable features, int in, ModelConfig config, String out) {
+  private static SDVariable head(
+      Layers layers, String prefix, SDVariable features, int in, ModelConfig config) {
     int d = config.embeddingDim();
     SDVariable y = layers.dense(prefix + "/dense", features, in, d, false);
     y = layers.relu(layers.batchNorm(prefix + "/bn", y, d, false));
-    y = layers.dropout(y, d, config.dropFraction());
-    layers.sd().identity(out, y);
+    return layers.dropout(y, d, config.dropFraction());
   }
 
   /** Attention pooling of a feature map's positions into M sets, L2-normalised: [N, M, D]. */

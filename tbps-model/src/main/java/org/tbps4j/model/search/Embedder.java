@@ -13,11 +13,11 @@ import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.layers.Layers;
 
 /**
- * Embeds image tensors and token arrays with a model in inference mode, in batches, into
- * L2-normalised FLOAT matrices (plus ESA sets when the model has the head).
+ * Embeds image tensors and token arrays through the model's inference outputs (batch-norm running
+ * statistics, no dropout), in batches, into L2-normalised FLOAT matrices (plus ESA sets when the
+ * model has the head).
  *
- * <p>The model is switched to inference mode for each call and back to its previous mode after it,
- * so an embedder can share a model with a training loop (not concurrently). Batches are capped at
+ * <p>An embedder can share a model with a training loop (not concurrently). Batches are capped at
  * {@link Layers#MAX_DROPOUT_BATCH}. Threads: ND4J's native ops use {@code OMP_NUM_THREADS} / {@link
  * #setThreads(int)}.
  */
@@ -104,8 +104,9 @@ public final class Embedder {
   private Embeddings run(INDArray input, boolean image, boolean withSets) {
     boolean esa = withSets && model.config().esa().enabled();
     String globalName =
-        image ? GraphNames.IMAGE_EMBEDDING_NORMALIZED : GraphNames.TEXT_EMBEDDING_NORMALIZED;
-    String setName = image ? GraphNames.ESA_IMAGE_SETS : GraphNames.ESA_TEXT_SETS;
+        image ? GraphNames.IMAGE_EMBEDDING_INFERENCE : GraphNames.TEXT_EMBEDDING_INFERENCE;
+    String setName =
+        image ? GraphNames.ESA_IMAGE_SETS_INFERENCE : GraphNames.ESA_TEXT_SETS_INFERENCE;
     String[] outputs = esa ? new String[] {globalName, setName} : new String[] {globalName};
     long n = input.size(0);
     if (n == 0) {
@@ -113,9 +114,7 @@ public final class Embedder {
     }
     List<INDArray> globals = new ArrayList<>();
     List<INDArray> sets = new ArrayList<>();
-    boolean was = model.isTraining();
-    model.setTraining(false);
-    try {
+    {
       int step = Math.min(batchSize, Layers.MAX_DROPOUT_BATCH);
       for (long from = 0; from < n; from += step) {
         long to = Math.min(n, from + step);
@@ -132,8 +131,6 @@ public final class Embedder {
           sets.add(firstRows(out.get(setName), to - from));
         }
       }
-    } finally {
-      model.setTraining(was);
     }
     INDArray g =
         globals.size() == 1 ? globals.get(0) : Nd4j.concat(0, globals.toArray(new INDArray[0]));
