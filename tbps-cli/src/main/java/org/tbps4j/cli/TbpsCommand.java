@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
       SynthCommand.class,
       DataCommand.class,
       LossValueCommand.class,
+      TrainCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 

@@ -51,7 +51,7 @@ public record TrainConfig(
     description = description == null ? "" : description;
     seed = seed == null ? 42L : seed;
     data = required("data", data);
-    model = model == null ? new Model(null, null, null, null, null, null, null, null) : model;
+    model = model == null ? new Model(null, null, null, null, null, null, null, null, null) : model;
     optimizer =
         optimizer == null
             ? new Optimizer(null, null, null, null, null, null, null, null)
@@ -164,9 +164,10 @@ public record TrainConfig(
   }
 
   /**
-   * The dual-path network.
+   * The dual-path network. Values left out take the preset's defaults (see {@code
+   * ModelConfig.preset}).
    *
-   * @param preset {@code tiny}, {@code resnet18} or {@code resnet50}
+   * @param preset {@code micro} (tests), {@code tiny}, {@code resnet18} or {@code resnet50}
    * @param embeddingDim shared embedding size D
    * @param textEmbeddingDim word embedding size E
    * @param dropFraction fraction of activations DROPPED in the heads (0.8 drops 80%)
@@ -174,6 +175,8 @@ public record TrainConfig(
    * @param esa ESA set head on/off
    * @param esaSets number of embedding sets M
    * @param esaLambda weight λ of the set similarity in the retrieval score
+   * @param uniqueTokenCapacity 0 = one-hot lookup over the vocabulary; U &gt; 0 = two-step lookup
+   *     over at most U distinct tokens per batch
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
@@ -184,17 +187,28 @@ public record TrainConfig(
       Boolean textShift,
       Boolean esa,
       Integer esaSets,
-      Double esaLambda) {
-    /** Validates and fills defaults. */
+      Double esaLambda,
+      Integer uniqueTokenCapacity) {
+    /** Validates; preset-dependent values stay null until mapped onto the preset. */
     public Model {
-      preset = oneOf("model.preset", preset, "tiny", List.of("tiny", "resnet18", "resnet50"));
-      embeddingDim = positive("model.embedding_dim", embeddingDim, 256);
-      textEmbeddingDim = positive("model.text_embedding_dim", textEmbeddingDim, 128);
-      dropFraction = fraction("model.drop_fraction", dropFraction, 0.0);
-      textShift = textShift != null && textShift;
+      preset =
+          oneOf("model.preset", preset, "tiny", List.of("micro", "tiny", "resnet18", "resnet50"));
+      if (embeddingDim != null) {
+        positive("model.embedding_dim", embeddingDim, 0);
+      }
+      if (textEmbeddingDim != null) {
+        positive("model.text_embedding_dim", textEmbeddingDim, 0);
+      }
+      if (dropFraction != null) {
+        fraction("model.drop_fraction", dropFraction, 0);
+      }
       esa = esa != null && esa;
       esaSets = positive("model.esa_sets", esaSets, 4);
-      esaLambda = nonNegative("model.esa_lambda", esaLambda, 0.5);
+      if (esaSets < 2) {
+        throw new IllegalArgumentException("model.esa_sets must be >= 2, got " + esaSets);
+      }
+      esaLambda = nonNegative("model.esa_lambda", esaLambda, 1.0);
+      uniqueTokenCapacity = nonNegative("model.unique_token_capacity", uniqueTokenCapacity, 0);
     }
   }
 

@@ -51,6 +51,7 @@ class ConfigLoaderTest {
     assertEquals("cuhk-pedes", c.data().format());
     assertEquals(3, c.data().minWordCount());
     assertEquals(0.2, c.model().dropFraction());
+    assertEquals(null, c.model().embeddingDim());
     assertEquals(2, c.loss().size());
     assertEquals(4, ((Number) c.loss().get(1).params().get("m")).intValue());
     assertEquals(3, c.totalEpochs());
