@@ -23,6 +23,8 @@ import picocli.CommandLine.ScopeType;
       DataCommand.class,
       LossValueCommand.class,
       TrainCommand.class,
+      EvalCommand.class,
+      QuickstartCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 

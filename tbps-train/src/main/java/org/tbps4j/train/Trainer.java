@@ -604,7 +604,7 @@ public final class Trainer {
 
     static void text(Path p, String s) {
       try {
-        org.tbps4j.train.run.AtomicFiles.writeString(p, s);
+        org.tbps4j.model.AtomicFiles.writeString(p, s);
       } catch (IOException e) {
         throw new UncheckedIOException(p + ": " + e.getMessage(), e);
       }

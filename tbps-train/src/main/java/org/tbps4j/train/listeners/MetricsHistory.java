@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tbps4j.train.run.AtomicFiles;
+import org.tbps4j.model.AtomicFiles;
 
 /**
  * The run's {@code metrics.json}: loss terms and learning rate every {@code every} steps, every

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.tbps4j.model.AtomicFiles;
 
 /**
  * Checkpoints of one run in {@code RUN_DIR/checkpoints/}: {@code ckpt-<iteration>.zip} (the model
@@ -66,7 +67,7 @@ public final class CheckpointStore {
   public Path save(TrainState state, AtomicFiles.FileWriter model) throws IOException {
     Files.createDirectories(dir);
     Path zip = dir.resolve("ckpt-" + state.iteration() + ".zip");
-    AtomicFiles.write(zip, model);
+    AtomicFiles.writeFile(zip, model);
     AtomicFiles.writeString(
         dir.resolve("ckpt-" + state.iteration() + ".json"), JSON.writeValueAsString(state));
     prune();
@@ -82,7 +83,7 @@ public final class CheckpointStore {
    */
   public void saveBest(TrainState state, AtomicFiles.FileWriter model) throws IOException {
     Files.createDirectories(dir);
-    AtomicFiles.write(dir.resolve("best.zip"), model);
+    AtomicFiles.writeFile(dir.resolve("best.zip"), model);
     AtomicFiles.writeString(dir.resolve("best.json"), JSON.writeValueAsString(state));
   }
 

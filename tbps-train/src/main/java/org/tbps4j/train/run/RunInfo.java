@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.Split;
+import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.train.Seeds;
 import org.tbps4j.train.TrainingData;

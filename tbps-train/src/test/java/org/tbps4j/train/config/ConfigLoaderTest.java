@@ -86,7 +86,8 @@ class ConfigLoaderTest {
     e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(g, List.of()));
     assertTrue(
         e.getMessage()
-            .contains("model.preset: unknown value 'huge' (valid: tiny, resnet18, resnet50)"),
+            .contains(
+                "model.preset: unknown value 'huge' (valid: micro, tiny, resnet18, resnet50)"),
         e.getMessage());
     Path h = write(BASE.replace("lr: 0.001", "lr: fast"));
     e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(h, List.of()));

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tbps4j.model.AtomicFiles;
 
 class CheckpointStoreTest {
   @TempDir Path run;
@@ -57,7 +58,7 @@ class CheckpointStoreTest {
     assertThrows(
         IOException.class,
         () ->
-            AtomicFiles.write(
+            AtomicFiles.writeFile(
                 target,
                 tmp -> {
                   Files.writeString(tmp, "half");
