@@ -98,7 +98,7 @@ public final class DataValidateCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Train identities moved to a new val split when the data has none (ICFG-PEDES default:"
-              + " 10% of train identities).")
+              + " 10%% of train identities).")
   Integer valIds;
 
   @Option(

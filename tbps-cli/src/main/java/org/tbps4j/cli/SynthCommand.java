@@ -42,7 +42,7 @@ public final class SynthCommand implements Callable<Integer> {
       names = "--ids",
       defaultValue = "1000",
       description =
-          "Number of identities (80% train, 10% val, 10% test). Default: ${DEFAULT-VALUE}.")
+          "Number of identities (80%% train, 10%% val, 10%% test). Default: ${DEFAULT-VALUE}.")
   int ids;
 
   @Option(

@@ -22,6 +22,9 @@ import picocli.CommandLine.ScopeType;
       SynthCommand.class,
       DataCommand.class,
       LossValueCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
+      QuickstartCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 

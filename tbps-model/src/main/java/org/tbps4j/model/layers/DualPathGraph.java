@@ -21,8 +21,8 @@ import org.tbps4j.model.ModelConfig;
  * over time → head.
  *
  * <p><b>Head</b> (both paths): dense {@code [C_feat, D]} → batch-norm → ReLU → dropout (fraction
- * dropped) → {@link GraphNames#IMAGE_EMBEDDING} / {@link GraphNames#TEXT_EMBEDDING} and their
- * L2-normalised versions.
+ * dropped) → linear projection {@code [D, D]} + bias → {@link GraphNames#IMAGE_EMBEDDING} / {@link
+ * GraphNames#TEXT_EMBEDDING} and their L2-normalised versions.
  *
  * <p><b>Training and inference outputs.</b> The network is declared twice over the same weights
  * (see {@link Layers}): the outputs above use batch statistics and dropout (training, losses);
@@ -217,7 +217,10 @@ public final class DualPathGraph {
     int d = config.embeddingDim();
     SDVariable y = layers.dense(prefix + "/dense", features, in, d, false);
     y = layers.relu(layers.batchNorm(prefix + "/bn", y, d, false));
-    return layers.dropout(y, d, config.dropFraction());
+    y = layers.dropout(y, d, config.dropFraction());
+    // a linear projection into the shared space: signed embeddings, so cosine similarity spans
+    // [-1, 1] (after the ReLU alone every cosine would be >= 0 and margins like 1.0 unreachable)
+    return layers.dense(prefix + "/proj", y, d, d, true);
   }
 
   /** Attention pooling of a feature map's positions into M sets, L2-normalised: [N, M, D]. */

@@ -1,0 +1,143 @@
+package org.tbps4j.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tbps4j.data.DatasetFormat;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.ReadOptions;
+import org.tbps4j.data.Split;
+import org.tbps4j.train.SavedRun;
+import org.tbps4j.train.SplitEvaluator;
+import org.tbps4j.train.report.HtmlReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tbps eval}: metrics of a saved model on a split, and an HTML report. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Embed a split with a saved model and print R@1/5/10, mAP, mINP (every caption a query, every",
+      "image of the split in the gallery). Writes report.html: sampled queries with their top-10",
+      "images, failures by attribute on synthetic data, and the training curves of the model's run."
+    })
+public final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "M",
+      description = "A model.zip from tbps train.")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root.")
+  Path data;
+
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "Split to evaluate: train, val or test. Default: ${DEFAULT-VALUE}.")
+  String split;
+
+  @Option(
+      names = "--format",
+      description = "Dataset format (default: the one the model was trained on, else cuhk-pedes).")
+  String format;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "HTML report path (default: report.html next to the model).")
+  Path report;
+
+  @Option(names = "--no-report", description = "Do not write the HTML report.")
+  boolean noReport;
+
+  @Option(names = "--samples", defaultValue = "12", description = "Queries shown in the report.")
+  int samples;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Embedding batch size.")
+  int batch;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Split s = Split.fromName(split);
+    SavedRun run = SavedRun.load(model);
+    String fmt =
+        format != null ? format : run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
+    PedesDataset ds =
+        PedesDataset.load(DatasetFormat.fromName(fmt), data, null, ReadOptions.defaults());
+    SplitEvaluator.Outcome o = evaluate(run, ds, s, batch);
+    var out = spec.commandLine().getOut();
+    Path reportFile = null;
+    if (!noReport) {
+      reportFile =
+          report != null ? report : model.toAbsolutePath().getParent().resolve("report.html");
+      writeReport(run, o, data, reportFile, samples, Map.of());
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>(o.metrics().asPercentMap());
+      m.put("split", s.jsonName());
+      m.put("seconds", o.seconds());
+      if (reportFile != null) {
+        m.put("report", reportFile.toString());
+      }
+      out.println(Json.write(m));
+    } else {
+      out.print(o.metrics().toTable());
+      if (reportFile != null) {
+        out.println("report: " + reportFile);
+      }
+    }
+    out.flush();
+    return CliErrors.EXIT_OK;
+  }
+
+  static SplitEvaluator.Outcome evaluate(SavedRun run, PedesDataset ds, Split s, int batch) {
+    int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return SplitEvaluator.evaluate(
+        run.model(),
+        ds,
+        s,
+        run.vocabulary(),
+        run.maxLength(),
+        run.loader(),
+        batch,
+        1024,
+        0,
+        workers);
+  }
+
+  static void writeReport(
+      SavedRun run,
+      SplitEvaluator.Outcome o,
+      Path data,
+      Path file,
+      int samples,
+      Map<String, String> extra)
+      throws java.io.IOException {
+    Map<String, String> header = new LinkedHashMap<>();
+    header.put("model", run.file().toAbsolutePath().toString());
+    header.put("dataset", data.toAbsolutePath().toString());
+    header.putAll(extra);
+    Path history = run.file().toAbsolutePath().getParent().resolve("metrics.json");
+    HtmlReport.write(
+        new HtmlReport.Input(
+            "TBPS4J evaluation",
+            o,
+            data,
+            Files.isRegularFile(history) ? history : null,
+            samples,
+            header),
+        file);
+  }
+}

@@ -1,0 +1,151 @@
+package org.tbps4j.cli;
+
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.tbps4j.train.Trainer;
+import org.tbps4j.train.config.ConfigLoader;
+import org.tbps4j.train.config.TrainConfig;
+import org.tbps4j.train.listeners.NonFiniteLossException;
+import org.tbps4j.train.listeners.ProgressListener;
+import org.tbps4j.train.listeners.TrainingListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tbps train}: train from a YAML/JSON config, or resume a run. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a dual-path model from a YAML/JSON config (see configs/), with a progress bar,",
+      "atomic checkpoints, validation on the val split, best-model selection and a final test.",
+      "A run killed at any point continues with --resume RUN_DIR and ends with the same weights."
+    })
+public final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Training config (YAML or JSON).")
+  Path config;
+
+  @Option(
+      names = "--out",
+      paramLabel = "RUN_DIR",
+      description = "Run directory (default: runs/<name>-<time>).")
+  Path out;
+
+  @Option(
+      names = "--resume",
+      paramLabel = "RUN_DIR",
+      description = "Continue the run in RUN_DIR from its newest checkpoint.")
+  Path resume;
+
+  @Option(
+      names = "--set",
+      paramLabel = "PATH=VALUE",
+      description = "Override a config value, e.g. optimizer.lr=3e-4, loss.mam.params.m=2.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(
+      names = "--max-minutes",
+      paramLabel = "M",
+      description = "Stop training after M minutes and finish normally (validation, test).")
+  double maxMinutes;
+
+  @Option(names = "--no-test", description = "Do not evaluate the test split at the end.")
+  boolean noTest;
+
+  /** Extra listeners (the dashboard adds its own); set by wrapping commands. */
+  List<TrainingListener> extraListeners = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if ((config == null) == (resume == null)) {
+      throw new IllegalArgumentException("give exactly one of --config FILE or --resume RUN_DIR");
+    }
+    TrainConfig cfg;
+    Path runDir;
+    if (resume != null) {
+      if (!overrides.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--set cannot be combined with --resume: a resumed run keeps its config");
+      }
+      runDir = resume;
+      cfg = Trainer.configOf(runDir);
+    } else {
+      cfg = ConfigLoader.load(config, overrides);
+      runDir =
+          out != null
+              ? out
+              : Path.of(
+                  "runs",
+                  cfg.name()
+                      + "-"
+                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      if (Files.isDirectory(runDir.resolve("checkpoints"))) {
+        throw new IllegalArgumentException(
+            runDir
+                + " already holds a run: continue it with --resume "
+                + runDir
+                + " or choose another --out");
+      }
+    }
+    return run(cfg, runDir, resume != null);
+  }
+
+  int run(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
+    Files.createDirectories(runDir);
+    var out = spec.commandLine().getOut();
+    try (RunLogging log = RunLogging.toFile(runDir.resolve("train.log"));
+        PrintStream logFile =
+            new PrintStream(
+                new FileOutputStream(runDir.resolve("train.log").toFile(), true),
+                true,
+                StandardCharsets.UTF_8)) {
+      List<TrainingListener> listeners = new ArrayList<>();
+      listeners.add(new ProgressListener(System.err, System.console() != null, 0.5));
+      listeners.add(new ProgressListener(logFile, false, 10));
+      listeners.addAll(extraListeners);
+      Trainer.Options opts =
+          Trainer.Options.defaults()
+              .withResume(isResume)
+              .withListeners(listeners)
+              .withMaxSeconds(maxMinutes * 60)
+              .withEvaluateTest(!noTest);
+      Trainer.Result r;
+      try {
+        r = new Trainer(cfg, runDir, opts).run();
+      } catch (NonFiniteLossException e) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "tbps train: stopped: "
+                    + e.getMessage()
+                    + System.lineSeparator()
+                    + "the last good checkpoint is kept in "
+                    + runDir.resolve("checkpoints"));
+        return CliErrors.EXIT_INTERNAL;
+      }
+      out.println("run directory: " + r.runDir());
+      out.println("model:         " + r.model());
+      if (r.bestValidation() >= 0) {
+        out.printf("best val R@1:  %.2f%n", r.bestValidation());
+      }
+      if (r.test() != null) {
+        out.println("test (" + r.test().metrics().queries() + " queries):");
+        out.print(r.test().metrics().toTable());
+      }
+      out.flush();
+    }
+    return CliErrors.EXIT_OK;
+  }
+}

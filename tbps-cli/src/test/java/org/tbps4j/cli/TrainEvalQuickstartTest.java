@@ -1,0 +1,157 @@
+package org.tbps4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbps4j.data.synth.SynthConfig;
+import org.tbps4j.data.synth.SyntheticDataset;
+
+/** The train → eval path and the quickstart wiring, on a micro model and 20 synthetic people. */
+class TrainEvalQuickstartTest {
+  @TempDir static Path dir;
+  static Path data;
+  static Path config;
+
+  static final String CONFIG =
+      """
+      name: micro
+      seed: 5
+      data: {root: %s, image_height: 32, image_width: 16, max_length: 12, min_word_count: 1,
+             p: 4, k: 2, workers: 1}
+      model: {preset: micro}
+      loss: [{name: cmpm, weight: 1}, {name: cmpc, weight: 0.8}, {name: mam, weight: 0.2},
+             {name: psw, weight: 1}]
+      optimizer: {lr: 0.01}
+      stages: [{name: joint, epochs: 1}]
+      eval: {batch_size: 16}
+      """;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    data = dir.resolve("synthetic");
+    SyntheticDataset.generate(new SynthConfig(20, 2, 3, 9, 32, 16, 1), data);
+    config = dir.resolve("micro.yaml");
+    Files.writeString(config, CONFIG.formatted(data.toString().replace('\\', '/')));
+  }
+
+  private static void assertBadInput(CliRun r, String fragment) {
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+  }
+
+  @Test
+  void trainThenEvalWritesModelMetricsAndReport() throws Exception {
+    Path run = dir.resolve("run");
+    CliRun t = CliRun.of("train", "--config", config.toString(), "--out", run.toString());
+    assertEquals(0, t.exitCode(), t.err());
+    assertTrue(t.out().contains("model:"), t.out());
+    assertTrue(Files.isRegularFile(run.resolve("model.zip")));
+    assertTrue(Files.size(run.resolve("train.log")) > 0);
+
+    CliRun e =
+        CliRun.of(
+            "eval",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--data",
+            data.toString(),
+            "--json");
+    assertEquals(0, e.exitCode(), e.err());
+    JsonNode j = Json.MAPPER.readTree(e.out());
+    for (String k : new String[] {"R@1", "R@5", "R@10", "mAP", "mINP", "queries"}) {
+      assertTrue(j.has(k), k);
+    }
+    // the test metrics the trainer stored for the same model agree with a fresh evaluation
+    JsonNode stored = Json.MAPPER.readTree(run.resolve("metrics.json").toFile()).get("test");
+    assertEquals(stored.get("R@1").asDouble(), j.get("R@1").asDouble(), 1e-9);
+    assertEquals(stored.get("mAP").asDouble(), j.get("mAP").asDouble(), 1e-9);
+    String html = Files.readString(run.resolve("report.html"));
+    assertTrue(html.contains("Sampled queries"));
+    assertTrue(html.contains("Failures by attribute"));
+    assertTrue(html.contains("<svg"), "training curves");
+    assertTrue(html.contains("data:image/jpeg;base64,"), "thumbnails");
+
+    // a second train into the same directory is refused; resume of a finished run is fine
+    assertBadInput(
+        CliRun.of("train", "--config", config.toString(), "--out", run.toString()),
+        "already holds a run");
+    assertEquals(0, CliRun.of("train", "--resume", run.toString()).exitCode());
+  }
+
+  @Test
+  void trainRejectsBadUsageWithExitTwo() throws Exception {
+    assertBadInput(CliRun.of("train"), "exactly one of --config FILE or --resume RUN_DIR");
+    assertBadInput(
+        CliRun.of("train", "--config", dir.resolve("none.yaml").toString()), "file not found");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, CONFIG.formatted(data).replace("p: 4", "p: 4, q: 1"));
+    assertBadInput(CliRun.of("train", "--config", bad.toString()), "unknown key 'q' in data");
+    assertBadInput(
+        CliRun.of("train", "--config", config.toString(), "--set", "loss.nope.weight=1"),
+        "no entry named 'nope'");
+    assertBadInput(
+        CliRun.of("train", "--resume", dir.toString(), "--set", "seed=1"),
+        "--set cannot be combined with --resume");
+    assertBadInput(CliRun.of("train", "--resume", dir.toString()), "is not a run directory");
+    Path wrongLoss = dir.resolve("wrongloss.yaml");
+    Files.writeString(wrongLoss, CONFIG.formatted(data).replace("name: psw", "name: pws"));
+    assertBadInput(
+        CliRun.of("train", "--config", wrongLoss.toString(), "--out", dir.resolve("x").toString()),
+        "pws");
+  }
+
+  @Test
+  void evalRejectsAMissingModelAndAWrongSplit() {
+    assertBadInput(
+        CliRun.of("eval", "--model", dir.resolve("none.zip").toString(), "--data", data.toString()),
+        "none.zip");
+    assertBadInput(
+        CliRun.of(
+            "eval",
+            "--model",
+            dir.resolve("none.zip").toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "dev"),
+        "dev");
+  }
+
+  @Test
+  void quickstartWritesMetricsWithTheOracle() throws Exception {
+    Path out = dir.resolve("qs");
+    CliRun q =
+        CliRun.of(
+            "quickstart",
+            "--out",
+            out.toString(),
+            "--ids",
+            "20",
+            "--config",
+            config.toString(),
+            "--minutes",
+            "3");
+    assertEquals(0, q.exitCode(), q.err());
+    JsonNode m = Json.MAPPER.readTree(out.resolve("metrics.json").toFile());
+    for (String k : new String[] {"R@1", "R@5", "R@10", "mAP", "mINP", "oracle_R@1"}) {
+      assertTrue(m.has(k), k);
+    }
+    JsonNode oracle = Json.MAPPER.readTree(out.resolve("data").resolve("oracle.json").toFile());
+    assertEquals(oracle.get("R@1").asDouble(), m.get("oracle_R@1").asDouble(), 1e-12);
+    assertEquals(
+        m.get("R@1").asDouble() / m.get("oracle_R@1").asDouble(),
+        m.get("R@1_fraction_of_oracle").asDouble(),
+        1e-12);
+    assertTrue(Files.isRegularFile(out.resolve("report.html")));
+    assertTrue(Files.isRegularFile(out.resolve("model.zip")));
+    assertTrue(q.out().contains("quickstart done"), q.out());
+  }
+}

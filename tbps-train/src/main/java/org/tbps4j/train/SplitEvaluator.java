@@ -1,0 +1,158 @@
+package org.tbps4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.Split;
+import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.iter.GalleryIterator;
+import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.eval.ChunkedRetrieval;
+import org.tbps4j.eval.RetrievalMetrics;
+import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.Embeddings;
+import org.tbps4j.model.search.Gallery;
+
+/**
+ * Text-to-image evaluation of a model on one split (EVAL.md): every caption of the split is a
+ * query, every image of the split is in the gallery; scores are cosine similarities (plus {@code
+ * λ·S_set} with ESA), ranked in chunks by {@link ChunkedRetrieval}.
+ */
+public final class SplitEvaluator {
+
+  /**
+   * What an evaluation produced (enough for reports).
+   *
+   * @param split the split
+   * @param metrics R@K, mAP, mINP
+   * @param queries the query captions, in query order
+   * @param firstRank 1-based rank of the first relevant image per query (0 = none)
+   * @param top10 the ten best gallery indices per query
+   * @param galleryIds person id per gallery image
+   * @param galleryPaths image path (relative to the dataset root) per gallery image
+   * @param seconds wall time of embedding + ranking
+   */
+  public record Outcome(
+      Split split,
+      RetrievalMetrics metrics,
+      List<CaptionRecord> queries,
+      int[] firstRank,
+      int[][] top10,
+      long[] galleryIds,
+      List<String> galleryPaths,
+      double seconds) {}
+
+  private SplitEvaluator() {}
+
+  /**
+   * Evaluates a model.
+   *
+   * @param model the model (its mode is restored afterwards)
+   * @param dataset the dataset
+   * @param split which split
+   * @param vocabulary the model's vocabulary
+   * @param maxLength tokens per caption
+   * @param loader image decoding with the model's preprocessing
+   * @param batchSize embedding batch size
+   * @param chunk queries per scoring chunk
+   * @param maxQueries use at most this many queries (an evenly spaced, deterministic subset; 0 =
+   *     all)
+   * @param workers image decoding threads
+   * @return the outcome
+   */
+  public static Outcome evaluate(
+      TbpsModel model,
+      PedesDataset dataset,
+      Split split,
+      Vocabulary vocabulary,
+      int maxLength,
+      ImageLoader loader,
+      int batchSize,
+      int chunk,
+      int maxQueries,
+      int workers) {
+    long t0 = System.nanoTime();
+    Embedder embedder = new Embedder(model, batchSize);
+    List<INDArray> globals = new ArrayList<>();
+    List<INDArray> sets = new ArrayList<>();
+    try (GalleryIterator it = new GalleryIterator(dataset, split, loader, batchSize, workers)) {
+      while (it.hasNext()) {
+        Embeddings e = embedder.embedImagesWithSets(it.next().images());
+        globals.add(e.global());
+        if (e.sets() != null) {
+          sets.add(e.sets());
+        }
+      }
+    }
+    if (globals.isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
+    }
+    Embeddings galleryEmb = new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    long[] galleryIds = GalleryIterator.personIds(dataset, split);
+    List<String> paths = GalleryIterator.imagePaths(dataset, split);
+    Gallery gallery = Gallery.of(galleryEmb, galleryIds, paths, model.config().esa().lambda());
+
+    List<CaptionRecord> queries = subset(dataset.captions(split), maxQueries);
+    if (queries.isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no captions to query with");
+    }
+    INDArray tokens = encode(queries, vocabulary, maxLength);
+    Embeddings queryEmb = embedder.embedTextsWithSets(tokens);
+    long[] queryIds = queries.stream().mapToLong(CaptionRecord::personId).toArray();
+    ChunkedRetrieval.Result r =
+        new ChunkedRetrieval(chunk).evaluate(gallery.scorer(queryEmb), queryIds, galleryIds, 10);
+    return new Outcome(
+        split,
+        r.metrics(),
+        queries,
+        r.firstRelevantRank(),
+        r.topK(),
+        galleryIds,
+        paths,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Token ids of captions.
+   *
+   * @param captions the captions
+   * @param vocabulary the vocabulary
+   * @param maxLength L
+   * @return INT {@code [N, L]}
+   */
+  public static INDArray encode(
+      List<CaptionRecord> captions, Vocabulary vocabulary, int maxLength) {
+    int[][] ids = new int[captions.size()][];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = vocabulary.encode(captions.get(i).caption(), maxLength);
+    }
+    return Nd4j.createFromArray(ids);
+  }
+
+  /**
+   * An evenly spaced, deterministic subset.
+   *
+   * @param all the list
+   * @param max at most this many (0 = all)
+   * @param <T> element type
+   * @return the subset in original order
+   */
+  static <T> List<T> subset(List<T> all, int max) {
+    if (max <= 0 || all.size() <= max) {
+      return all;
+    }
+    List<T> out = new ArrayList<>(max);
+    for (int i = 0; i < max; i++) {
+      out.add(all.get((int) ((long) i * all.size() / max)));
+    }
+    return out;
+  }
+
+  private static INDArray concat(List<INDArray> parts) {
+    return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+  }
+}

@@ -1,0 +1,111 @@
+package org.tbps4j.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tbps4j.data.ClassMapping;
+import org.tbps4j.data.DatasetFormat;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.ReadOptions;
+import org.tbps4j.data.Split;
+import org.tbps4j.data.image.Augmentation;
+import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.train.config.TrainConfig;
+
+/**
+ * The data side of a run: the dataset (checked usable), the train-split vocabulary, the class
+ * mapping, the image loader, and the iterators built from them.
+ *
+ * @param config the data section
+ * @param dataset the loaded dataset
+ * @param vocabulary train-split vocabulary
+ * @param classes train person id → class index
+ * @param images image settings (size, normalisation)
+ * @param loader image decoding
+ */
+public record TrainingData(
+    TrainConfig.Data config,
+    PedesDataset dataset,
+    Vocabulary vocabulary,
+    ClassMapping classes,
+    ImageSettings images,
+    ImageLoader loader) {
+
+  /**
+   * Loads and checks the dataset of a config.
+   *
+   * @param c the data section
+   * @return the data, usable for training
+   * @throws IllegalArgumentException when the dataset has problems that stop training (the message
+   *     lists them)
+   * @throws IOException on read failures
+   */
+  public static TrainingData load(TrainConfig.Data c) throws IOException {
+    ReadOptions options =
+        ReadOptions.defaults().withLenient(c.lenient()).withSkipBadImages(c.skipBadImages());
+    DatasetFormat format = DatasetFormat.fromName(c.format());
+    Path root = Path.of(c.root());
+    Path annotations = c.annotations() == null ? null : root.resolve(c.annotations());
+    PedesDataset ds = PedesDataset.load(format, root, annotations, options).requireUsable();
+    Vocabulary vocab = ds.vocabulary(c.minWordCount());
+    ImageSettings settings = ImageSettings.imagenet(c.imageHeight(), c.imageWidth());
+    return new TrainingData(c, ds, vocab, ds.trainClasses(), settings, new ImageLoader(settings));
+  }
+
+  /**
+   * The P×K training iterator (augmented, prefetching).
+   *
+   * @param seed the sampler/augmentation seed
+   * @return a new iterator at epoch 0, batch 0
+   */
+  public PkTrainingIterator trainIterator(long seed) {
+    Augmentation aug = new Augmentation(config.flip(), config.padCrop());
+    int workers = config.workers();
+    return new PkTrainingIterator(
+        dataset,
+        vocabulary,
+        loader,
+        new PkTrainingIterator.Config(
+            config.p(),
+            config.k(),
+            config.maxLength(),
+            aug,
+            seed,
+            workers,
+            Math.max(2, 2 * workers)));
+  }
+
+  /**
+   * A P×K iterator without augmentation, for batch-norm recalibration (its own seed, so it never
+   * disturbs the training order).
+   *
+   * @param seed its seed
+   * @return a new iterator
+   */
+  public PkTrainingIterator calibrationIterator(long seed) {
+    return new PkTrainingIterator(
+        dataset,
+        vocabulary,
+        loader,
+        new PkTrainingIterator.Config(
+            config.p(),
+            config.k(),
+            config.maxLength(),
+            Augmentation.NONE,
+            seed,
+            config.workers(),
+            2));
+  }
+
+  /**
+   * Split sizes for provenance.
+   *
+   * @param split the split
+   * @return ids / images / captions
+   */
+  public PedesDataset.SplitStats stats(Split split) {
+    return dataset.stats(split);
+  }
+}

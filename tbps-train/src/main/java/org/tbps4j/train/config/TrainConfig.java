@@ -1,0 +1,352 @@
+package org.tbps4j.train.config;
+
+import static org.tbps4j.train.config.Checks.fraction;
+import static org.tbps4j.train.config.Checks.nonNegative;
+import static org.tbps4j.train.config.Checks.oneOf;
+import static org.tbps4j.train.config.Checks.positive;
+import static org.tbps4j.train.config.Checks.required;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete training run: data, model, loss mix, optimiser, schedule, stages, evaluation and
+ * checkpointing. Every section is a record validated in its constructor (missing optional values
+ * get the documented defaults); load it with {@link ConfigLoader}, which rejects unknown keys.
+ *
+ * <p>YAML keys are snake_case versions of the component names ({@code image_height}, {@code
+ * drop_fraction}, ...).
+ *
+ * @param name a label for the run (reports, run directory name)
+ * @param description free text: where the recipe comes from and how it deviates
+ * @param seed master seed; components derive their own seeds from it
+ * @param data the dataset and batching
+ * @param model the network
+ * @param loss the default loss mix (stages may override it)
+ * @param optimizer the optimiser
+ * @param schedule the learning-rate schedule
+ * @param stages training stages, run in order
+ * @param eval validation/test evaluation
+ * @param checkpoint checkpointing
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainConfig(
+    String name,
+    String description,
+    Long seed,
+    Data data,
+    Model model,
+    List<LossTerm> loss,
+    Optimizer optimizer,
+    Schedule schedule,
+    List<Stage> stages,
+    Eval eval,
+    Checkpoint checkpoint) {
+
+  /** Validates and fills defaults. */
+  public TrainConfig {
+    name = name == null ? "run" : name;
+    description = description == null ? "" : description;
+    seed = seed == null ? 42L : seed;
+    data = required("data", data);
+    model = model == null ? new Model(null, null, null, null, null, null, null, null, null) : model;
+    optimizer =
+        optimizer == null
+            ? new Optimizer(null, null, null, null, null, null, null, null)
+            : optimizer;
+    schedule = schedule == null ? new Schedule(null, null, null, null, null) : schedule;
+    eval = eval == null ? new Eval(null, null, null, null) : eval;
+    checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
+    loss = loss == null ? List.of() : List.copyOf(loss);
+    if (stages == null || stages.isEmpty()) {
+      throw new IllegalArgumentException("stages: at least one stage is required");
+    }
+    stages = List.copyOf(stages);
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i).loss() == null && loss.isEmpty()) {
+        throw new IllegalArgumentException(
+            "stages["
+                + i
+                + "] ("
+                + stages.get(i).name()
+                + ") has no loss and there is no top-level loss");
+      }
+    }
+  }
+
+  /**
+   * The loss mix of a stage: its own list, or the top-level one.
+   *
+   * @param stage the stage
+   * @return the (loss, weight, params) entries
+   */
+  public List<LossTerm> lossOf(Stage stage) {
+    return stage.loss() != null ? stage.loss() : loss;
+  }
+
+  /**
+   * Total number of epochs over all stages.
+   *
+   * @return the sum of the stages' epochs
+   */
+  public int totalEpochs() {
+    return stages.stream().mapToInt(Stage::epochs).sum();
+  }
+
+  /**
+   * Dataset, preprocessing and batching.
+   *
+   * @param format {@code cuhk-pedes}, {@code icfg-pedes} or {@code rstpreid}
+   * @param root dataset root (relative paths are resolved against the working directory)
+   * @param annotations annotation file name inside root (default: the format's usual name)
+   * @param imageHeight input height in pixels
+   * @param imageWidth input width in pixels
+   * @param maxLength tokens per caption (truncate/pad)
+   * @param minWordCount vocabulary minimum count on the train split
+   * @param p identities per batch
+   * @param k samples per identity
+   * @param flip random horizontal flip in training
+   * @param padCrop pad-and-random-crop margin in pixels (0 = off)
+   * @param workers decoding threads of the training iterator
+   * @param skipBadImages skip unreadable images (counted) instead of refusing to train
+   * @param lenient skip malformed entries (counted) instead of failing
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Data(
+      String format,
+      String root,
+      String annotations,
+      Integer imageHeight,
+      Integer imageWidth,
+      Integer maxLength,
+      Integer minWordCount,
+      Integer p,
+      Integer k,
+      Boolean flip,
+      Integer padCrop,
+      Integer workers,
+      Boolean skipBadImages,
+      Boolean lenient) {
+    /** Validates and fills defaults. */
+    public Data {
+      format =
+          oneOf(
+              "data.format", format, "cuhk-pedes", List.of("cuhk-pedes", "icfg-pedes", "rstpreid"));
+      root = required("data.root", root);
+      imageHeight = positive("data.image_height", imageHeight, 384);
+      imageWidth = positive("data.image_width", imageWidth, 128);
+      maxLength = positive("data.max_length", maxLength, 56);
+      minWordCount = positive("data.min_word_count", minWordCount, 3);
+      p = positive("data.p", p, 16);
+      k = positive("data.k", k, 4);
+      if (p < 2) {
+        throw new IllegalArgumentException(
+            "data.p must be >= 2 (losses with negatives need at least two identities per batch), got "
+                + p);
+      }
+      flip = flip == null || flip;
+      padCrop = nonNegative("data.pad_crop", padCrop, 0);
+      workers = positive("data.workers", workers, 2);
+      skipBadImages = skipBadImages != null && skipBadImages;
+      lenient = lenient != null && lenient;
+    }
+
+    /**
+     * Batch size {@code P × K}.
+     *
+     * @return images per batch
+     */
+    public int batchSize() {
+      return p * k;
+    }
+  }
+
+  /**
+   * The dual-path network. Values left out take the preset's defaults (see {@code
+   * ModelConfig.preset}).
+   *
+   * @param preset {@code micro} (tests), {@code tiny}, {@code resnet18} or {@code resnet50}
+   * @param embeddingDim shared embedding size D
+   * @param textEmbeddingDim word embedding size E
+   * @param dropFraction fraction of activations DROPPED in the heads (0.8 drops 80%)
+   * @param textShift place the sentence at a random offset in the padded length (training only)
+   * @param esa ESA set head on/off
+   * @param esaSets number of embedding sets M
+   * @param esaLambda weight λ of the set similarity in the retrieval score
+   * @param uniqueTokenCapacity 0 = one-hot lookup over the vocabulary; U &gt; 0 = two-step lookup
+   *     over at most U distinct tokens per batch
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Model(
+      String preset,
+      Integer embeddingDim,
+      Integer textEmbeddingDim,
+      Double dropFraction,
+      Boolean textShift,
+      Boolean esa,
+      Integer esaSets,
+      Double esaLambda,
+      Integer uniqueTokenCapacity) {
+    /** Validates; preset-dependent values stay null until mapped onto the preset. */
+    public Model {
+      preset =
+          oneOf("model.preset", preset, "tiny", List.of("micro", "tiny", "resnet18", "resnet50"));
+      if (embeddingDim != null) {
+        positive("model.embedding_dim", embeddingDim, 0);
+      }
+      if (textEmbeddingDim != null) {
+        positive("model.text_embedding_dim", textEmbeddingDim, 0);
+      }
+      if (dropFraction != null) {
+        fraction("model.drop_fraction", dropFraction, 0);
+      }
+      esa = esa != null && esa;
+      esaSets = positive("model.esa_sets", esaSets, 4);
+      if (esaSets < 2) {
+        throw new IllegalArgumentException("model.esa_sets must be >= 2, got " + esaSets);
+      }
+      esaLambda = nonNegative("model.esa_lambda", esaLambda, 1.0);
+      uniqueTokenCapacity = nonNegative("model.unique_token_capacity", uniqueTokenCapacity, 0);
+    }
+  }
+
+  /**
+   * One entry of a loss mix.
+   *
+   * @param name a registered loss name (instance, ranking, cmpm, cmpc, mam, psw, sn, asm, sdm)
+   * @param weight its weight in the total
+   * @param params its hyperparameters by LOSSES.md name (margin, m, alpha, ...)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LossTerm(String name, Double weight, Map<String, Object> params) {
+    /** Validates and fills defaults. */
+    public LossTerm {
+      name = required("loss.name", name);
+      weight = nonNegative("loss[" + name + "].weight", weight, 1.0);
+      params =
+          params == null
+              ? Map.of()
+              : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+  }
+
+  /**
+   * The optimiser.
+   *
+   * @param type {@code adam} or {@code sgd} (SGD with momentum, optionally Nesterov)
+   * @param lr base learning rate
+   * @param weightDecay decoupled weight decay coefficient (0 = off)
+   * @param beta1 Adam β1
+   * @param beta2 Adam β2
+   * @param epsilon Adam ε
+   * @param momentum SGD momentum
+   * @param nesterov SGD Nesterov momentum
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Optimizer(
+      String type,
+      Double lr,
+      Double weightDecay,
+      Double beta1,
+      Double beta2,
+      Double epsilon,
+      Double momentum,
+      Boolean nesterov) {
+    /** Validates and fills defaults. */
+    public Optimizer {
+      type = oneOf("optimizer.type", type, "adam", List.of("adam", "sgd"));
+      lr = positive("optimizer.lr", lr, 1e-3);
+      weightDecay = nonNegative("optimizer.weight_decay", weightDecay, 0.0);
+      beta1 = fraction("optimizer.beta1", beta1, 0.9);
+      beta2 = fraction("optimizer.beta2", beta2, 0.999);
+      epsilon = positive("optimizer.epsilon", epsilon, 1e-8);
+      momentum = fraction("optimizer.momentum", momentum, 0.9);
+      nesterov = nesterov == null || nesterov;
+    }
+  }
+
+  /**
+   * The learning-rate schedule over the whole run (all stages), in epochs.
+   *
+   * @param type {@code cosine}, {@code step} or {@code constant}
+   * @param warmupEpochs linear warm-up from 0 (may be fractional)
+   * @param minLr cosine floor
+   * @param milestones step: epochs at which the rate is multiplied by gamma
+   * @param gamma step factor
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Schedule(
+      String type, Double warmupEpochs, Double minLr, List<Double> milestones, Double gamma) {
+    /** Validates and fills defaults. */
+    public Schedule {
+      type = oneOf("schedule.type", type, "cosine", List.of("cosine", "step", "constant"));
+      warmupEpochs = nonNegative("schedule.warmup_epochs", warmupEpochs, 0.0);
+      minLr = nonNegative("schedule.min_lr", minLr, 0.0);
+      milestones = milestones == null ? List.of() : List.copyOf(milestones);
+      gamma = positive("schedule.gamma", gamma, 0.1);
+      double prev = 0;
+      for (double m : milestones) {
+        if (!(m > prev)) {
+          throw new IllegalArgumentException(
+              "schedule.milestones must be increasing positive epochs, got " + milestones);
+        }
+        prev = m;
+      }
+    }
+  }
+
+  /**
+   * A training stage.
+   *
+   * @param name label (e.g. {@code stage1}, {@code joint})
+   * @param epochs epochs in this stage
+   * @param freezeImage hold the image path's parameters constant (Dual-Path stage I)
+   * @param loss the stage's loss mix, or null for the top-level one
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Stage(String name, Integer epochs, Boolean freezeImage, List<LossTerm> loss) {
+    /** Validates and fills defaults. */
+    public Stage {
+      name = name == null ? "train" : name;
+      epochs = positive("stages[" + name + "].epochs", epochs, 1);
+      freezeImage = freezeImage != null && freezeImage;
+      loss = loss == null ? null : List.copyOf(loss);
+    }
+  }
+
+  /**
+   * Evaluation during and after training.
+   *
+   * @param intervalEpochs validate every this many epochs (0 = only at the end of each stage)
+   * @param batchSize embedding batch size
+   * @param chunk queries per scoring chunk
+   * @param valQueries cap on validation queries per evaluation (0 = all): a deterministic subset
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Eval(Double intervalEpochs, Integer batchSize, Integer chunk, Integer valQueries) {
+    /** Validates and fills defaults. */
+    public Eval {
+      intervalEpochs = nonNegative("eval.interval_epochs", intervalEpochs, 1.0);
+      batchSize = positive("eval.batch_size", batchSize, 128);
+      chunk = positive("eval.chunk", chunk, 1024);
+      valQueries = nonNegative("eval.val_queries", valQueries, 0);
+    }
+  }
+
+  /**
+   * Checkpointing.
+   *
+   * @param everyIterations write a checkpoint every N iterations (0 = only at epoch ends)
+   * @param keepLast how many recent checkpoints to keep (the best is always kept too)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Checkpoint(Integer everyIterations, Integer keepLast) {
+    /** Validates and fills defaults. */
+    public Checkpoint {
+      everyIterations = nonNegative("checkpoint.every_iterations", everyIterations, 0);
+      keepLast = positive("checkpoint.keep_last", keepLast, 2);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package org.tbps4j.train.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.tbps4j.model.AtomicFiles;
+
+/**
+ * Checkpoints of one run in {@code RUN_DIR/checkpoints/}: {@code ckpt-<iteration>.zip} (the model
+ * with updater state) next to {@code ckpt-<iteration>.json} (the {@link TrainState} to resume
+ * from), plus {@code best.zip}/{@code best.json} for the best validation score.
+ *
+ * <p>Every file is written atomically (temp + rename) and the state file is written after its model
+ * file, so a state file always points at a complete model: a run killed at any moment resumes from
+ * the newest checkpoint whose state file exists. Only the newest {@code keepLast} checkpoints are
+ * kept; the best one is kept separately.
+ */
+public final class CheckpointStore {
+  private static final Pattern NAME = Pattern.compile("ckpt-(\\d+)\\.json");
+  private static final Pattern ZIP = Pattern.compile("ckpt-(\\d+)\\.zip");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path dir;
+  private final int keepLast;
+
+  /**
+   * Opens (creating if needed) the checkpoint folder of a run.
+   *
+   * @param runDir the run directory
+   * @param keepLast how many recent checkpoints to keep, at least 1
+   */
+  public CheckpointStore(Path runDir, int keepLast) {
+    if (keepLast < 1) {
+      throw new IllegalArgumentException("keepLast must be >= 1, got " + keepLast);
+    }
+    this.dir = runDir.resolve("checkpoints");
+    this.keepLast = keepLast;
+  }
+
+  /**
+   * The checkpoint folder.
+   *
+   * @return {@code RUN_DIR/checkpoints}
+   */
+  public Path dir() {
+    return dir;
+  }
+
+  /**
+   * Writes a checkpoint and prunes old ones.
+   *
+   * @param state where training stands (its iteration names the files)
+   * @param model writes the model artefact to the path it is given
+   * @return the model file written
+   * @throws IOException on failure; earlier checkpoints are untouched
+   */
+  public Path save(TrainState state, AtomicFiles.FileWriter model) throws IOException {
+    Files.createDirectories(dir);
+    Path zip = dir.resolve("ckpt-" + state.iteration() + ".zip");
+    AtomicFiles.writeFile(zip, model);
+    AtomicFiles.writeString(
+        dir.resolve("ckpt-" + state.iteration() + ".json"), JSON.writeValueAsString(state));
+    prune();
+    return zip;
+  }
+
+  /**
+   * Stores the best model so far (copied from a checkpoint or written fresh).
+   *
+   * @param state the state at which the best score was reached
+   * @param model writes the model artefact
+   * @throws IOException on failure
+   */
+  public void saveBest(TrainState state, AtomicFiles.FileWriter model) throws IOException {
+    Files.createDirectories(dir);
+    AtomicFiles.writeFile(dir.resolve("best.zip"), model);
+    AtomicFiles.writeString(dir.resolve("best.json"), JSON.writeValueAsString(state));
+  }
+
+  /**
+   * The best model file, if any.
+   *
+   * @return {@code best.zip} when it exists
+   */
+  public Optional<Path> best() {
+    Path p = dir.resolve("best.zip");
+    return Files.isRegularFile(p) && Files.isRegularFile(dir.resolve("best.json"))
+        ? Optional.of(p)
+        : Optional.empty();
+  }
+
+  /**
+   * The newest complete checkpoint.
+   *
+   * @return its state and model file, or empty when there is none
+   * @throws IOException if the folder cannot be read or a state file is corrupt
+   */
+  public Optional<Checkpoint> latest() throws IOException {
+    List<Long> its = iterations();
+    for (int i = its.size() - 1; i >= 0; i--) {
+      long it = its.get(i);
+      Path zip = dir.resolve("ckpt-" + it + ".zip");
+      if (Files.isRegularFile(zip)) {
+        Path json = dir.resolve("ckpt-" + it + ".json");
+        TrainState s;
+        try {
+          s = JSON.readValue(json.toFile(), TrainState.class);
+        } catch (IOException e) {
+          throw new IllegalArgumentException(
+              json + ": corrupt checkpoint state: " + e.getMessage(), e);
+        }
+        return Optional.of(new Checkpoint(s, zip));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Iterations of the checkpoints present (state file written), ascending.
+   *
+   * @return iterations
+   * @throws IOException if the folder cannot be listed
+   */
+  public List<Long> iterations() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Long> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.forEach(
+          p -> {
+            Matcher m = NAME.matcher(p.getFileName().toString());
+            if (m.matches()) {
+              out.add(Long.parseLong(m.group(1)));
+            }
+          });
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  private void prune() throws IOException {
+    List<Long> its = iterations();
+    for (int i = 0; i < its.size() - keepLast; i++) {
+      long it = its.get(i);
+      // state first: a checkpoint without state is ignored by latest()
+      Files.deleteIfExists(dir.resolve("ckpt-" + it + ".json"));
+      Files.deleteIfExists(dir.resolve("ckpt-" + it + ".zip"));
+    }
+    // model files whose state was never written (a run killed in between)
+    java.util.Set<Long> kept = new java.util.HashSet<>(iterations());
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        Matcher m = ZIP.matcher(p.getFileName().toString());
+        if (m.matches() && !kept.contains(Long.parseLong(m.group(1)))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * A checkpoint on disk.
+   *
+   * @param state where training stood
+   * @param model the model file
+   */
+  public record Checkpoint(TrainState state, Path model) {}
+}
