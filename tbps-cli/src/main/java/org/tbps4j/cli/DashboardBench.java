@@ -1,6 +1,8 @@
 package org.tbps4j.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -129,6 +131,13 @@ public final class DashboardBench implements Callable<Integer> {
     double[] without = new double[rounds * block];
     double[] with = new double[rounds * block];
     double[] inListener = new double[rounds * block];
+    double[] inListenerCpu = new double[rounds * block];
+    double[] cpuWith = new double[rounds];
+    double[] cpuWithout = new double[rounds];
+    double writerCpu;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long statsBytes;
     long recordBytes = 0;
     try {
@@ -142,11 +151,13 @@ public final class DashboardBench implements Callable<Integer> {
         boolean withFirst = r % 2 == 1; // ABBAAB…: drift hits both arms alike
         for (int arm = 0; arm < 2; arm++) {
           boolean on = (arm == 0) == withFirst;
+          long cpu0 = os.getProcessCpuTime();
           for (int b = 0; b < block; b++) {
             long t0 = System.nanoTime();
             model.sameDiff().fit(mds, terms);
             if (on) {
               long t1 = System.nanoTime();
+              long c1 = threads.getCurrentThreadCpuTime();
               Map<String, Double> values = terms.lastValues(LossNames.TOTAL);
               l.iterationDone(
                   new IterationReport(
@@ -162,15 +173,19 @@ public final class DashboardBench implements Callable<Integer> {
                       values,
                       (t1 - t0) / 1e9));
               long t2 = System.nanoTime();
+              inListenerCpu[w] = (threads.getCurrentThreadCpuTime() - c1) / 1e9;
               inListener[w] = (t2 - t1) / 1e9;
               with[w++] = (t2 - t0) / 1e9;
             } else {
               without[o++] = (System.nanoTime() - t0) / 1e9;
             }
           }
+          double cpuPerStep = (os.getProcessCpuTime() - cpu0) / 1e9 / block;
+          (on ? cpuWith : cpuWithout)[r] = cpuPerStep;
         }
       }
       l.flush();
+      writerCpu = writerCpuSeconds(threads);
       for (String type : List.of(StatsListener.TYPE_ID, LossTermsReport.TYPE_ID)) {
         for (Persistable p :
             dash.storage()
@@ -200,13 +215,30 @@ public final class DashboardBench implements Callable<Integer> {
     out.put("mean_step_with_s", round(mean(with)));
     out.put("ratio_median", round(median(with) / median(without)));
     out.put("ratio_mean", round(mean(with) / mean(without)));
+    out.put("process_cpu_per_step_without_s", round(median(cpuWithout)));
+    out.put("process_cpu_per_step_with_s", round(median(cpuWith)));
+    out.put("ratio_process_cpu", round(median(cpuWith) / median(cpuWithout)));
     out.put("listener_median_ms", round(median(inListener) * 1000));
+    out.put("listener_mean_ms", round(mean(inListener) * 1000));
     out.put("listener_max_ms", round(Arrays.stream(inListener).max().orElse(0) * 1000));
+    out.put("listener_cpu_mean_ms", round(mean(inListenerCpu) * 1000));
+    out.put("writer_cpu_per_step_ms", round(writerCpu * 1000 / (rounds * block)));
     out.put("record_bytes_per_step", recordBytes / Math.max(1, rounds * block));
     out.put("stats_file_bytes", statsBytes);
     out.put("peak_rss_mib", Math.round(ProcessMemory.peakRssMiB()));
     spec.commandLine().getOut().println(Json.write(out));
     return CliErrors.EXIT_OK;
+  }
+
+  /** CPU time of the dashboard's background writer thread so far. */
+  private static double writerCpuSeconds(ThreadMXBean threads) {
+    double s = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("tbps-dashboard-writer")) {
+        s += Math.max(0, threads.getThreadCpuTime(t.getId())) / 1e9;
+      }
+    }
+    return s;
   }
 
   private MultiDataSet randomBatch(TbpsModel model, ModelConfig c) {
