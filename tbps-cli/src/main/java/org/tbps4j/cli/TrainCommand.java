@@ -97,10 +97,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--ui-sample-every",
       paramLabel = "N",
-      defaultValue = "10",
-      description =
-          "Dashboard: update:parameter statistics every N steps (default ${DEFAULT-VALUE}).")
-  int uiSampleEvery;
+      description = "Dashboard: update:parameter statistics every N steps (default 10).")
+  int uiSampleEvery = DashboardListener.Options.defaults().sampleEvery(); // also when built in code
 
   /** Extra listeners (the dashboard adds its own); set by wrapping commands. */
   List<TrainingListener> extraListeners = new ArrayList<>();
@@ -143,6 +141,9 @@ public final class TrainCommand implements Callable<Integer> {
   int run(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
     if (!ui && (uiPort != null || uiHost != null)) {
       throw new IllegalArgumentException("--ui-port and --ui-host need --ui");
+    }
+    if (uiSampleEvery < 1) {
+      throw new IllegalArgumentException("--ui-sample-every must be >= 1, got " + uiSampleEvery);
     }
     DashboardListener.Options dashOptions =
         new DashboardListener.Options(

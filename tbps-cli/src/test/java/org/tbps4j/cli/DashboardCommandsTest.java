@@ -167,6 +167,17 @@ class DashboardCommandsTest {
             "--ui-port",
             "0"),
         "--ui-port and --ui-host need --ui");
+    assertBadInput(
+        CliRun.of(
+            "train",
+            "--config",
+            config.toString(),
+            "--out",
+            dir.resolve("y").toString(),
+            "--ui-stats",
+            "--ui-sample-every",
+            "0"),
+        "--ui-sample-every must be >= 1, got 0");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String port = String.valueOf(taken.getLocalPort());
       Path run = dir.resolve("busy");
