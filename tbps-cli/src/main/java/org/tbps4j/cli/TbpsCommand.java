@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       EvalCommand.class,
       QuickstartCommand.class,
+      SearchCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 
