@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       EvalCommand.class,
       QuickstartCommand.class,
+      SweepCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 
