@@ -140,6 +140,7 @@ public final class SweepCandidates implements CandidateGenerator {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Arbiter's interface
   public Candidate getCandidate() {
     advance();
     if (next == null) {

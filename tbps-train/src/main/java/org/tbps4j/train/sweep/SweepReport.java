@@ -66,8 +66,15 @@ public final class SweepReport {
         .append(esc(c.search()))
         .append(c.search().equals(SweepConfig.RANDOM) ? " (seed " + c.seed() + ")" : "")
         .append(", budget: ")
-        .append(c.maxCandidates() == null ? "-" : c.maxCandidates() + " candidates")
-        .append(c.maxMinutes() == null ? "" : ", " + c.maxMinutes() + " minutes")
+        .append(
+            plan.budget() == Integer.MAX_VALUE
+                ? "until the time limit"
+                : plan.budget()
+                    + " candidates"
+                    + (c.search().equals(SweepConfig.GRID)
+                        ? " (grid of " + plan.gridSize() + ")"
+                        : ""))
+        .append(c.maxMinutes() == null ? "" : ", at most " + c.maxMinutes() + " minutes")
         .append("<br>score: ")
         .append(esc(SweepResults.SCORE_MEANING))
         .append("</p>");
@@ -210,15 +217,16 @@ public final class SweepReport {
       s.append(
           String.format(
               Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"10\">%.3g</text>", y + 3, yv));
-      double xv = x0 + (x1 - x0) * i / 4;
-      int x = LEFT + (int) Math.round(pw * i / 4.0);
+    }
+    for (double xv : ticks(d, x0, x1, log)) {
+      double x = LEFT + pw * ((log ? Math.log10(xv) : xv) - x0) / (x1 - x0);
       s.append(
           String.format(
               Locale.ROOT,
-              "<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
               x,
               TOP + ph + 14,
-              esc(short4(log ? Math.pow(10, xv) : xv))));
+              esc(short4(xv))));
     }
     s.append(
         String.format(
@@ -269,15 +277,41 @@ public final class SweepReport {
     return s.append("</svg>").toString();
   }
 
+  /** Tick values: the values of a short discrete or integer dimension, else 5 even steps. */
+  private static List<Double> ticks(Dimension d, double x0, double x1, boolean log) {
+    if (d.type().equals(Dimension.DISCRETE) && d.values().size() <= 10) {
+      return d.values();
+    }
+    if (d.type().equals(Dimension.INTEGER) && d.max() - d.min() <= 10) {
+      List<Double> t = new java.util.ArrayList<>();
+      for (double v = d.min(); v <= d.max(); v++) {
+        t.add(v);
+      }
+      return t;
+    }
+    double lo = d.type().equals(Dimension.DISCRETE) ? x0 : (log ? Math.log10(d.min()) : d.min());
+    double hi = d.type().equals(Dimension.DISCRETE) ? x1 : (log ? Math.log10(d.max()) : d.max());
+    List<Double> t = new java.util.ArrayList<>();
+    for (int i = 0; i <= 4; i++) {
+      double v = lo + (hi - lo) * i / 4;
+      t.add(log ? Math.pow(10, v) : v);
+    }
+    return t;
+  }
+
   private static String fmt(double score) {
     return String.format(Locale.ROOT, "%.2f", score);
   }
 
-  private static String short4(double v) {
+  /** A value with at most 4 significant digits and no trailing zeros. */
+  static String short4(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e6) {
       return Long.toString((long) v);
     }
-    return String.format(Locale.ROOT, "%.4g", v);
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(4))
+        .stripTrailingZeros()
+        .toString();
   }
 
   static String esc(String s) {

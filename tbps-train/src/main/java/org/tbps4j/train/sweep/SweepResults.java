@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,8 +138,7 @@ public final class SweepResults {
       if (p == null || !p.isObject()) {
         throw new IllegalArgumentException(where + "no 'parameters' object");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : p.properties()) {
         if (!e.getValue().isNumber()) {
           throw new IllegalArgumentException(
               where + "parameter " + e.getKey() + " is not a number");

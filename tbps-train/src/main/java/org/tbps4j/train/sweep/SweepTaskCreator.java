@@ -40,6 +40,7 @@ import org.tbps4j.train.listeners.TrainingListener;
  * training it) continues from its newest checkpoint; any other leftover directory is cleared. A
  * failure of one candidate becomes a {@code failed} row and the sweep goes on.
  */
+@SuppressWarnings("deprecation") // Arbiter's TaskCreator/ScoreFunction signatures use DataProvider
 final class SweepTaskCreator implements TaskCreator {
   private static final Logger LOG = LoggerFactory.getLogger(SweepTaskCreator.class);
 
@@ -86,6 +87,7 @@ final class SweepTaskCreator implements TaskCreator {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Arbiter's interface
   public Callable<OptimizationResult> create(
       Candidate candidate,
       DataProvider dataProvider,
@@ -96,6 +98,7 @@ final class SweepTaskCreator implements TaskCreator {
   }
 
   @Override
+  @SuppressWarnings("rawtypes") // Arbiter's interface
   public Callable<OptimizationResult> create(
       Candidate candidate,
       Class<? extends DataSource> dataSource,

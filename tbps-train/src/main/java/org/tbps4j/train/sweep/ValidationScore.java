@@ -15,6 +15,7 @@ import org.tbps4j.train.Trainer;
  * only; candidates are trained with {@code evaluateTest = false}, so the test split is never
  * evaluated during a sweep and cannot influence which candidate wins.
  */
+@SuppressWarnings("deprecation") // Arbiter's TaskCreator/ScoreFunction signatures use DataProvider
 public final class ValidationScore implements ScoreFunction {
   private static final long serialVersionUID = 1L;
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tbps4j.train.Trainer;
 
 /** The results table (CSV/JSON round trip, best row, atomic files), the score and the report. */
+@SuppressWarnings("deprecation") // Arbiter's TaskCreator/ScoreFunction signatures use DataProvider
 class SweepResultsTest {
   @TempDir Path dir;
 
@@ -132,7 +133,16 @@ class SweepResultsTest {
     assertTrue(html.contains("optimizer.lr (log scale)"));
     assertTrue(html.contains("Best: candidate 0, val R@1 52.50"));
     assertTrue(html.contains("NaN in loss, &quot;mam&quot;"));
-    assertEquals(5 + 1, count(html, "<tr><td>") + count(html, "<tr class=\"best\">"));
+    assertEquals(
+        5 + 1, // five candidates and the failed one's error line
+        count(html, "<tr><td>") + count(html, "<tr class=\"best\">"));
+    for (String tick : new String[] {">1<", ">2<", ">3<", ">4<", ">0.0001<", ">0.001<", ">0.01<"}) {
+      assertTrue(html.contains(tick), "axis tick " + tick);
+    }
+    assertEquals("0.2", SweepReport.short4(0.2));
+    assertEquals("1.675", SweepReport.short4(1.675));
+    assertEquals("0.1235", SweepReport.short4(0.123456));
+    assertEquals("3", SweepReport.short4(3.0));
   }
 
   static int count(String s, String what) {

@@ -206,7 +206,7 @@ class SweepRunTest {
     }
     assertTrue(test.size() >= 2);
     List<JsonNode> captions =
-        test.stream().map(e -> (JsonNode) e.get("captions").deepCopy()).toList();
+        test.stream().<JsonNode>map(e -> e.get("captions").deepCopy()).toList();
     for (int i = 0; i < test.size(); i++) {
       test.get(i).set("captions", captions.get(test.size() - 1 - i));
     }
