@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
       EvalCommand.class,
       QuickstartCommand.class,
       SearchCommand.class,
+      SweepCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 
