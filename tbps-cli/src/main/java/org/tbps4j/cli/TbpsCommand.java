@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       EvalCommand.class,
       QuickstartCommand.class,
+      SearchCommand.class,
+      SweepCommand.class,
       UiCommand.class,
     })
 public final class TbpsCommand implements Runnable {

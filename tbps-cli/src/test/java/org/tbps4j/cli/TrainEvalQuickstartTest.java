@@ -79,6 +79,83 @@ class TrainEvalQuickstartTest {
     assertTrue(html.contains("<svg"), "training curves");
     assertTrue(html.contains("data:image/jpeg;base64,"), "thumbnails");
 
+    // search: a folder is embedded once and cached; the cache is reused
+    Path images = data.resolve("imgs");
+    String caption =
+        Json.MAPPER
+            .readTree(data.resolve("reid_raw.json").toFile())
+            .get(0)
+            .get("captions")
+            .get(0)
+            .asText();
+    Path page = dir.resolve("search.html");
+    CliRun s1 =
+        CliRun.of(
+            "search",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--gallery",
+            images.toString(),
+            "--query",
+            caption,
+            "--top",
+            "5",
+            "--html",
+            page.toString());
+    assertEquals(0, s1.exitCode(), s1.err());
+    assertEquals(
+        5,
+        s1.out().lines().filter(l -> l.matches("\\s+\\d+\\. -?\\d\\.\\d{4}  .*")).count(),
+        s1.out());
+    Path cache = images.resolve(SearchCommand.CACHE);
+    assertTrue(Files.isRegularFile(cache));
+    var stamp = Files.getLastModifiedTime(cache);
+    CliRun s2 =
+        CliRun.of(
+            "search",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--gallery",
+            images.toString(),
+            "--query",
+            caption);
+    assertEquals(0, s2.exitCode(), s2.err());
+    assertEquals(stamp, Files.getLastModifiedTime(cache), "the cached gallery is reused");
+    assertEquals(10, s2.out().lines().filter(l -> l.matches("\\s+\\d+\\. .*")).count(), s2.out());
+    assertTrue(Files.readString(page).contains("data:image/jpeg;base64,"));
+    // the cached gallery file works as --gallery too, with the same ranking
+    CliRun s3 =
+        CliRun.of(
+            "search",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--gallery",
+            cache.toString(),
+            "--query",
+            caption);
+    assertEquals(s2.out(), s3.out());
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertBadInput(
+        CliRun.of(
+            "search",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--gallery",
+            empty.toString(),
+            "--query",
+            "a man"),
+        "no images");
+    assertBadInput(
+        CliRun.of(
+            "search",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--gallery",
+            dir.resolve("nope").toString(),
+            "--query",
+            "a man"),
+        "nope");
+
     // a second train into the same directory is refused; resume of a finished run is fine
     assertBadInput(
         CliRun.of("train", "--config", config.toString(), "--out", run.toString()),

@@ -130,12 +130,56 @@ public final class ConfigLoader {
     }
   }
 
-  @FunctionalInterface
-  private interface Reader {
-    TrainConfig read() throws IOException;
+  /**
+   * Reads any config record (e.g. a sweep) from YAML/JSON text with this loader's mapping and error
+   * reporting: unknown keys are rejected, and every error names the source, line and key.
+   *
+   * @param text YAML or JSON
+   * @param source a name for error messages (usually the file)
+   * @param type the record type
+   * @param <T> the record type
+   * @return the validated value
+   * @throws IllegalArgumentException on any problem, naming source/line/key
+   */
+  public static <T> T read(String text, String source, Class<T> type) {
+    return bind(() -> YAML.readValue(text, type), source, text);
   }
 
-  private static TrainConfig bind(Reader r, String source, String text) {
+  /**
+   * The value a config holds at an override path ({@code loss.mam.params.m}, {@code
+   * stages[0].epochs}, ...), as a tree node.
+   *
+   * @param config the config
+   * @param path a path in {@code --set} syntax
+   * @return the node, or {@code null} when the path leads to nothing (an absent optional value)
+   * @throws IllegalArgumentException when the path is malformed or names no list entry
+   */
+  public static JsonNode valueAt(TrainConfig config, String path) {
+    JsonNode node = YAML.valueToTree(config);
+    StringBuilder at = new StringBuilder();
+    for (String seg : split(path)) {
+      if (node == null || node.isNull()) {
+        return null;
+      }
+      if (node instanceof ObjectNode obj) {
+        node = obj.get(seg);
+      } else if (node instanceof ArrayNode arr) {
+        node = arr.get(indexIn(arr, seg, at.toString(), path));
+      } else {
+        throw new IllegalArgumentException(
+            path + ": '" + at + "' is a value, it has no key '" + seg + "'");
+      }
+      at.append(at.length() == 0 ? "" : ".").append(seg);
+    }
+    return node;
+  }
+
+  @FunctionalInterface
+  private interface Reader<T> {
+    T read() throws IOException;
+  }
+
+  private static <T> T bind(Reader<T> r, String source, String text) {
     try {
       return r.read();
     } catch (UnrecognizedPropertyException e) {

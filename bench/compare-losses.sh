@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Loss-mix comparison on the synthetic dataset (issue 7): the six mixes below, each trained with the
+# quickstart network and schedule for the same number of epochs, over three training seeds, on one
+# synthetic dataset; prints a Markdown table of test R@1 / mAP (mean ± spread = half the range) and
+# wall time. Run on an idle machine, one run at a time (the script never runs two at once).
+#
+#   bench/compare-losses.sh [OUT_DIR] [EPOCHS] [SEEDS]
+#
+# Defaults: OUT_DIR=bench-out/compare-losses, EPOCHS from configs/quickstart.yaml, SEEDS="1 2 3".
+# A finished run (OUT_DIR/<mix>-s<seed>/metrics.json with test metrics) is not run again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-$root/bench-out/compare-losses}"
+epochs="${2:-}"
+seeds="${3:-1 2 3}"
+data="$out/data"
+mkdir -p "$out"
+tbps="$root/tbps"
+
+size=$(awk '/image_height:/{h=$2} /image_width:/{w=$2} END{print h "x" w}' "$root/configs/quickstart.yaml")
+if [ ! -f "$data/reid_raw.json" ]; then
+  "$tbps" synth --out "$data" --ids 1000 --size "$size" --seed 42
+fi
+
+declare -A mixes
+mixes[dual-path]='[{name: ranking, weight: 2, params: {margin: 1.0}}, {name: instance, weight: 1, params: {text_weight: 0.5}}]'
+mixes[cmpm-cmpc]='[{name: cmpm, weight: 1}, {name: cmpc, weight: 1}]'
+mixes[mam-psw]='[{name: cmpm, weight: 1}, {name: cmpc, weight: 0.8}, {name: mam, weight: 0.2}, {name: psw, weight: 1}]'
+mixes[sn]='[{name: sn, weight: 1}, {name: instance, weight: 1}]'
+mixes[asm-esa]='[{name: asm, weight: 1}, {name: instance, weight: 1}]'
+mixes[sdm]='[{name: sdm, weight: 1}, {name: instance, weight: 1}]'
+order="dual-path cmpm-cmpc mam-psw sn asm-esa sdm"
+
+for mix in $order; do
+  for seed in $seeds; do
+    run="$out/$mix-s$seed"
+    if [ -f "$run/metrics.json" ] && grep -q '"test"' "$run/metrics.json"; then
+      continue
+    fi
+    rm -rf "$run"
+    extra=()
+    [ "$mix" = asm-esa ] && extra+=(--set model.esa=true)
+    [ -n "$epochs" ] && extra+=(--set "stages.joint.epochs=$epochs")
+    start=$(date +%s)
+    "$tbps" train --config "$root/configs/quickstart.yaml" --out "$run" \
+      --set "data.root=$data" --set "seed=$seed" --set "loss=${mixes[$mix]}" "${extra[@]}" \
+      > "$run.out" 2> "$run.err" || { echo "run $run failed, see $run.err" >&2; exit 1; }
+    echo "$(( $(date +%s) - start ))" > "$run/wall_seconds"
+    echo "done: $mix seed $seed ($(cat "$run/wall_seconds") s)" >&2
+  done
+done
+
+python3 - "$out" $order <<'PY'
+import json, sys, os
+out, mixes = sys.argv[1], sys.argv[2:]
+print("| loss mix | test R@1 | test mAP | val R@1 (best) | wall time per run |")
+print("|---|---|---|---|---|")
+for mix in mixes:
+    r1, ap, val, wall = [], [], [], []
+    for d in sorted(os.listdir(out)):
+        if not d.startswith(mix + "-s") or not os.path.isdir(os.path.join(out, d)):
+            continue
+        m = json.load(open(os.path.join(out, d, "metrics.json")))
+        r1.append(m["test"]["R@1"]); ap.append(m["test"]["mAP"])
+        val.append(max(v["R@1"] for v in m["validation"]))
+        wall.append(float(open(os.path.join(out, d, "wall_seconds")).read()))
+    if not r1:
+        continue
+    f = lambda xs: "%.1f ± %.1f" % (sum(xs) / len(xs), (max(xs) - min(xs)) / 2)
+    print("| %s | %s | %s | %s | %.0f s |" % (mix, f(r1), f(ap), f(val), sum(wall) / len(wall)))
+print("\n(%d seeds per mix; ± is half the range)" % len(r1))
+PY

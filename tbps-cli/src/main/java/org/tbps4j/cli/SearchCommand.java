@@ -1,0 +1,267 @@
+package org.tbps4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.AtomicFiles;
+import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.Embeddings;
+import org.tbps4j.model.search.Gallery;
+import org.tbps4j.train.SavedRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tbps search}: one text query against a gallery of images, ranked. A folder of images is
+ * embedded once and cached next to the images ({@code .tbps-gallery.zip}, keyed by the model and
+ * the files' names, sizes and times); a saved gallery file is used as is.
+ */
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rank a gallery of pedestrian images for a text query with a trained model.",
+      "--gallery is a folder of images (embedded once, then cached in DIR/.tbps-gallery.zip) or a",
+      "saved gallery file. Prints the top results; --html writes a page with thumbnails."
+    })
+public final class SearchCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchCommand.class);
+
+  /** Cache file name inside an image folder. */
+  static final String CACHE = ".tbps-gallery.zip";
+
+  /** Cache key file name inside an image folder. */
+  static final String CACHE_KEY = ".tbps-gallery.key";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "M",
+      description = "A model.zip from tbps train.")
+  Path model;
+
+  @Option(
+      names = "--gallery",
+      required = true,
+      paramLabel = "DIR_OR_FILE",
+      description = "A folder of images (jpg, png, bmp; searched recursively) or a gallery file.")
+  Path gallery;
+
+  @Option(
+      names = "--query",
+      required = true,
+      paramLabel = "TEXT",
+      description = "The description to search for.")
+  String query;
+
+  @Option(
+      names = "--top",
+      defaultValue = "10",
+      description = "How many results. Default: ${DEFAULT-VALUE}.")
+  int top;
+
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Also write an HTML page with thumbnails.")
+  Path html;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
+      description = "Embedding batch size for a folder.")
+  int batch;
+
+  @Option(
+      names = "--no-cache",
+      description = "Embed a folder again even if a cached gallery exists.")
+  boolean noCache;
+
+  @Override
+  public Integer call() throws Exception {
+    if (top < 1) {
+      throw new IllegalArgumentException("--top must be >= 1, got " + top);
+    }
+    if (query.isBlank()) {
+      throw new IllegalArgumentException("--query is empty");
+    }
+    SavedRun run = SavedRun.load(model);
+    Embedder embedder = new Embedder(run.model(), batch);
+    Path imageRoot;
+    Gallery g;
+    if (Files.isDirectory(gallery)) {
+      imageRoot = gallery;
+      g = folderGallery(run, embedder, gallery);
+    } else if (Files.isRegularFile(gallery)) {
+      imageRoot = gallery.toAbsolutePath().getParent();
+      g = Gallery.load(gallery);
+    } else {
+      throw new java.nio.file.NoSuchFileException(
+          gallery.toString(), null, "no such folder or gallery file");
+    }
+    Vocabulary vocab = run.vocabulary();
+    Vocabulary.Encoding enc = vocab.encodeDetailed(query, run.maxLength());
+    if (enc.truncated()) {
+      LOG.info(
+          "the query has {} tokens; the model reads the first {}",
+          enc.tokenCount(),
+          run.maxLength());
+    }
+    if (enc.unknownCount() > 0) {
+      LOG.debug(
+          "{} of the query's words are not in the vocabulary (read as UNK)", enc.unknownCount());
+    }
+    Embeddings q = embedder.embedTextsWithSets(Nd4j.createFromArray(new int[][] {enc.ids()}));
+    List<Gallery.Hit> hits = g.search(q, Math.min(top, g.size())).get(0);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "query: %s%n", query);
+    for (int i = 0; i < hits.size(); i++) {
+      Gallery.Hit h = hits.get(i);
+      out.printf(Locale.ROOT, "%3d. %.4f  %s%n", i + 1, h.score(), h.path());
+    }
+    if (html != null) {
+      AtomicFiles.writeString(html, page(query, hits, imageRoot));
+      out.println("html: " + html);
+    }
+    out.flush();
+    return CliErrors.EXIT_OK;
+  }
+
+  private Gallery folderGallery(SavedRun run, Embedder embedder, Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(
+                  p ->
+                      p.getFileName()
+                          .toString()
+                          .toLowerCase(Locale.ROOT)
+                          .matches(".*\\.(jpe?g|png|bmp)"))
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .toList();
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(dir + ": no images (jpg, jpeg, png, bmp) in this folder");
+    }
+    String key = cacheKey(model, dir, files);
+    Path cache = dir.resolve(CACHE);
+    Path keyFile = dir.resolve(CACHE_KEY);
+    if (!noCache
+        && Files.isRegularFile(cache)
+        && Files.isRegularFile(keyFile)
+        && Files.readString(keyFile).trim().equals(key)) {
+      LOG.info("using the cached gallery {}", cache);
+      return Gallery.load(cache);
+    }
+    LOG.info("embedding {} images of {} ...", files.size(), dir);
+    ImageLoader loader = run.loader();
+    List<INDArray> globals = new ArrayList<>();
+    List<INDArray> sets = new ArrayList<>();
+    for (int from = 0; from < files.size(); from += batch) {
+      List<Path> part = files.subList(from, Math.min(files.size(), from + batch));
+      Embeddings e = embedder.embedImagesWithSets(loader.loadBatch(part));
+      globals.add(e.global());
+      if (e.sets() != null) {
+        sets.add(e.sets());
+      }
+    }
+    Embeddings all =
+        new Embeddings(
+            Nd4j.concat(0, globals.toArray(new INDArray[0])),
+            sets.isEmpty() ? null : Nd4j.concat(0, sets.toArray(new INDArray[0])));
+    List<String> rel = files.stream().map(p -> dir.relativize(p).toString()).toList();
+    Gallery g = Gallery.of(all, new long[files.size()], rel, run.model().config().esa().lambda());
+    try {
+      g.save(cache);
+      AtomicFiles.writeString(keyFile, key + "\n");
+      LOG.info("cached the gallery in {}", cache);
+    } catch (IOException e) {
+      LOG.warn("could not cache the gallery in {}: {}", dir, e.getMessage());
+    }
+    return g;
+  }
+
+  /** The model's content hash plus every image's path, size and modification time. */
+  static String cacheKey(Path model, Path dir, List<Path> files) throws IOException {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(Files.readAllBytes(model));
+      for (Path f : files) {
+        md.update(
+            (dir.relativize(f)
+                    + "|"
+                    + Files.size(f)
+                    + "|"
+                    + Files.getLastModifiedTime(f).toMillis()
+                    + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String page(String query, List<Gallery.Hit> hits, Path root) throws IOException {
+    StringBuilder h = new StringBuilder();
+    h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tbps search</title><style>")
+        .append("body{font-family:sans-serif;margin:24px}.hit{display:inline-block;margin:6px;")
+        .append("text-align:center;font-size:12px}.hit img{height:160px;display:block}</style>")
+        .append("</head><body><h1>")
+        .append(esc(query))
+        .append("</h1>");
+    for (int i = 0; i < hits.size(); i++) {
+      Gallery.Hit hit = hits.get(i);
+      Path img = root.resolve(hit.path());
+      String mime =
+          hit.path().toLowerCase(Locale.ROOT).endsWith(".png")
+              ? "image/png"
+              : hit.path().toLowerCase(Locale.ROOT).endsWith(".bmp") ? "image/bmp" : "image/jpeg";
+      String src =
+          Files.isRegularFile(img)
+              ? "data:"
+                  + mime
+                  + ";base64,"
+                  + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(img))
+              : "";
+      h.append("<div class=\"hit\"><img src=\"")
+          .append(src)
+          .append("\">")
+          .append(i + 1)
+          .append(". ")
+          .append(String.format(Locale.ROOT, "%.3f", hit.score()))
+          .append("<br>")
+          .append(esc(hit.path()))
+          .append("</div>");
+    }
+    return h.append("</body></html>\n").toString();
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+}
