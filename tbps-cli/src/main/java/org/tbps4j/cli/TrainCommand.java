@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Train a dual-path model from a YAML/JSON config (see configs/), with a progress bar,",
-      "atomic checkpoints, validation on the val split, best-model selection and a final test.",
+      "Train a dual-path model from a YAML/JSON config (see configs/).",
+      "Progress bar, atomic checkpoints, validation on the val split, best-model selection and a",
+      "final test.",
       "A run killed at any point continues with --resume RUN_DIR and ends with the same weights."
     })
 public final class TrainCommand implements Callable<Integer> {

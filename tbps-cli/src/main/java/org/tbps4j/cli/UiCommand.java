@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "ui",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve the training dashboard (DL4J UI) of a run recorded with tbps train --ui or",
-      "--ui-stats: a finished run, or one still training in another process (new steps",
+      "Serve the training dashboard (DL4J UI) of a recorded run.",
+      "The run was recorded with tbps train --ui or --ui-stats; it may be finished or still",
+      "training in another process (new steps",
       "appear every few seconds). Listens on 127.0.0.1 unless --host says otherwise;",
       "runs until Ctrl-C."
     })
