@@ -24,7 +24,6 @@ import json
 import math
 import os
 import platform
-import resource
 import statistics
 import sys
 import time
@@ -288,6 +287,16 @@ def blas_libraries():
     return sorted(names)
 
 
+def peak_rss_mib():
+    """VmHWM of this process (not getrusage's ru_maxrss, which Linux carries over from the parent
+    across exec: a peer started by the JVM would report the JVM's peak)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return -1
+
+
 def config_from(args):
     h, w = (int(v) for v in args.image.lower().split("x"))
     args.height, args.width = h, w
@@ -363,7 +372,7 @@ def train_mode(cfg):
         "threads": torch.get_num_threads(),
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "(unset)"),
         "blas": blas_libraries(),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mib": peak_rss_mib(),
         "preset": cfg.preset,
         "batch": n,
         "image": f"{cfg.height}x{cfg.width}",
