@@ -6,6 +6,16 @@ layers/Layers.java), the same shapes and parameter count, and the same losses (t
 from LOSSES.md): cmpm + 0.8 cmpc + 0.2 mam + psw, Adam with decoupled weight decay. Run it with
 Debian's torch (`apt-get install python3-torch libopenblas0-pthread`), always as /usr/bin/python3.
 
+`tbps bench train --peer` runs it after each configuration with that configuration's sizes,
+learning rate, weight decay, warm-up/repeat counts and ND4J's thread count (also exported as
+OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / MKL_NUM_THREADS), float32 throughout, and reports the
+ratio. The output names the BLAS / oneDNN libraries torch loaded (Debian's torch: oneDNN for
+convolutions, the system BLAS, i.e. OpenBLAS pthread, for matrix products).
+
+Timing protocol (as TrainBenchmark.java): the first step apart, --warmup untimed steps, then
+--repeats timed repeats of --steps steps; images/s is the median of the repeats. Inference: the
+embedding of --embed-batch images / texts in eval mode, median of --repeats.
+
 Modes (each prints one JSON object on stdout):
   --mode params      parameter count of the configuration
   --mode train       steady-state train-step throughput (and inference embedding throughput)

@@ -206,6 +206,11 @@ public final class TrainBench implements Callable<Integer> {
           long peerParams = torch.path("parameters").asLong();
           row.put("parameters_equal", peerParams == r.parameters());
           row.put("ratio_train", round3(r.imagesPerSecond() / ips));
+          double peerBest = 0;
+          for (JsonNode v : torch.path("train_images_per_second_all")) {
+            peerBest = Math.max(peerBest, v.asDouble());
+          }
+          row.put("ratio_train_best", round3(best(r.imagesPerSecondAll()) / peerBest));
           row.put(
               "ratio_embed_images",
               round3(r.embedImagesPerSecond() / torch.path("images_per_second").asDouble()));
@@ -259,6 +264,7 @@ public final class TrainBench implements Callable<Integer> {
     row.put("parameters", r.parameters());
     row.put("first_step_seconds", round3(r.firstStepSeconds()));
     row.put("train_images_per_second", round3(r.imagesPerSecond()));
+    row.put("train_images_per_second_best", round3(best(r.imagesPerSecondAll())));
     row.put("train_images_per_second_all", roundAll(r.imagesPerSecondAll()));
     row.put("model_gflop_per_step", round3(f.model() / 1e9));
     row.put("forward_gflop_per_step", round3(f.forward() / 1e9));
@@ -405,6 +411,14 @@ public final class TrainBench implements Callable<Integer> {
       throw new IllegalArgumentException("--image: expected HxW such as 128x64, got " + s);
     }
     return new int[] {Integer.parseInt(hw[0]), Integer.parseInt(hw[1])};
+  }
+
+  private static double best(double[] v) {
+    double b = 0;
+    for (double x : v) {
+      b = Math.max(b, x);
+    }
+    return b;
   }
 
   private static double round3(double v) {
