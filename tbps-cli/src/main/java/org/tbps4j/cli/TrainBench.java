@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
           + " with the quickstart loss mix (cmpm + 0.8 cmpc + 0.2 mam + psw) and Adam, FLOPs per"
           + " step, MFU against the sgemm peak measured here, embedding throughput, peak memory.",
       "--peer runs bench/torch_peer.py (PyTorch, same shapes, losses, optimiser, threads) after"
-          + " each configuration and reports TBPS4J / PyTorch."
+          + " each configuration and reports TBPS4J / PyTorch.",
+      "Threads: set OMP_NUM_THREADS (ND4J reads it at start-up); the peer gets the same number."
     })
 public final class TrainBench implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainBench.class);
@@ -116,12 +117,6 @@ public final class TrainBench implements Callable<Integer> {
   int profile;
 
   @Option(
-      names = "--threads",
-      description =
-          "ND4J threads (and the peer's); default: ND4J's own (OMP_NUM_THREADS or cores).")
-  Integer threads;
-
-  @Option(
       names = "--gemm-size",
       defaultValue = "2048",
       description = "Size n of the n×n sgemm of the peak measurement. Default: 2048.")
@@ -173,13 +168,8 @@ public final class TrainBench implements Callable<Integer> {
       throw new NoSuchFileException(
           peerScript + " (--peer-script; run from the repository root or pass the path)");
     }
-    if (threads != null) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-      }
-      Nd4j.getEnvironment().setMaxThreads(threads);
-      Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    }
+    // ND4J's (OpenMP's) thread count is fixed when the native library loads, from
+    // OMP_NUM_THREADS (default: the cores); Environment.setMaxThreads does not change it in M2.1
     int nThreads = Nd4j.getEnvironment().maxThreads();
     TrainConfig base = quickstart();
 
@@ -284,7 +274,7 @@ public final class TrainBench implements Callable<Integer> {
         o.put("op", e.type());
         o.put("seconds", Math.round(e.seconds() * 1e5) / 1e5);
         o.put("share", round3(e.seconds() / total));
-        o.put("calls", e.calls());
+        o.put("calls_per_step", e.calls());
         ops.add(o);
       }
       prof.put("ops", ops);

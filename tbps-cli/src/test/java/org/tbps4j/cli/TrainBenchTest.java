@@ -18,8 +18,24 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainBenchTest {
   static final Path PEER = Path.of("../bench/torch_peer.py");
   static final String[] MICRO = {
-    "bench", "train", "--presets", "micro", "--image", "16x8", "--batches", "8", "--warmup", "0",
-    "--repeats", "1", "--steps", "1", "--embed-batch", "4", "--gemm-size", "64", "--threads", "1"
+    "bench",
+    "train",
+    "--presets",
+    "micro",
+    "--image",
+    "16x8",
+    "--batches",
+    "8",
+    "--warmup",
+    "0",
+    "--repeats",
+    "1",
+    "--steps",
+    "1",
+    "--embed-batch",
+    "4",
+    "--gemm-size",
+    "64"
   };
 
   @TempDir Path dir;
@@ -69,7 +85,8 @@ class TrainBenchTest {
     CliRun r = CliRun.of(with(MICRO, "--profile", "1"));
     assertEquals(0, r.exitCode(), r.err());
     JsonNode out = Json.MAPPER.readTree(r.out());
-    assertEquals(1, out.path("threads").asInt());
+    assertEquals(
+        org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), out.path("threads").asInt());
     JsonNode row = out.path("results").get(0);
     assertEquals(40_422, row.path("parameters").asLong());
     assertEquals("16x8", row.path("image").asText());
@@ -104,10 +121,12 @@ class TrainBenchTest {
     assumeTrue(torchAvailable(), "needs /usr/bin/python3 with torch (Debian python3-torch)");
     CliRun r = CliRun.of(with(MICRO, "--peer", "--peer-script", PEER.toString()));
     assertEquals(0, r.exitCode(), r.err());
-    JsonNode row = Json.MAPPER.readTree(r.out()).path("results").get(0);
+    JsonNode out = Json.MAPPER.readTree(r.out());
+    JsonNode row = out.path("results").get(0);
     assertTrue(row.path("parameters_equal").asBoolean(), row.toString());
     assertEquals(40_422, row.path("peer").path("parameters").asLong());
-    assertEquals(1, row.path("peer").path("threads").asInt());
+    assertEquals(out.path("threads").asInt(), row.path("peer").path("threads").asInt());
+    assertEquals(out.path("threads").asText(), row.path("peer").path("openblas_threads").asText());
     assertTrue(row.path("ratio_train").asDouble() > 0, row.toString());
   }
 

@@ -68,7 +68,8 @@ public final class TrainBenchmark {
    * @param imagesPerSecond median over the repeats of N·steps / time
    * @param imagesPerSecondAll every repeat's rate
    * @param flops FLOPs of one training step
-   * @param profile op types by time over {@code profileSteps} steps (empty without a profile)
+   * @param profile op types by time per step: seconds and calls per step, averaged over {@code
+   *     profileSteps} steps (empty without a profile)
    * @param profileStepSeconds wall time per profiled step (the listener adds some overhead)
    * @param embedImagesPerSecond inference: images embedded per second (median of the repeats)
    * @param embedTextsPerSecond inference: texts embedded per second (median of the repeats)
@@ -176,7 +177,11 @@ public final class TrainBenchmark {
       profile =
           timer.entries().stream()
               .map(
-                  e -> new OpTimer.Entry(e.type(), e.seconds() / options.profileSteps(), e.calls()))
+                  e ->
+                      new OpTimer.Entry(
+                          e.type(),
+                          e.seconds() / options.profileSteps(),
+                          e.calls() / options.profileSteps()))
               .toList();
     }
     sd.setListeners();
