@@ -160,6 +160,7 @@ class DualPath(nn.Module):
                 cin = w
         self.text_blocks = nn.Sequential(*layers)
         self.text_head = Head(cin, cfg.dim, cfg.drop)
+        self.text_strides = tstrides
         self.classifier_w = nn.Parameter(torch.randn(cfg.dim, cfg.classes) * math.sqrt(2.0 / (cfg.dim + cfg.classes)))
         self.classifier_b = nn.Parameter(torch.zeros(cfg.classes))
         self.lookup = cfg.lookup
@@ -190,7 +191,13 @@ class DualPath(nn.Module):
         x = self.embed_bn(x)
         x = F.relu(self.text_stem_bn(self.text_stem(x)))
         x = self.text_blocks(x)
-        return self.text_head(x.amax(dim=(2, 3)))
+        # padding-only positions out of the max over time, as DualPathGraph.paddingMask: the token
+        # mask (id != PAD) max-pooled with each strided stage's stride
+        mask = (tokens != 0).to(x.dtype).reshape(n, 1, 1, self.length)
+        for s in self.text_strides:
+            if s > 1:
+                mask = F.max_pool2d(mask, (1, s), (1, s), ceil_mode=True)
+        return self.text_head((x * mask).amax(dim=(2, 3)))
 
 
 # ------------------------------------------------------------------------------ losses (LOSSES.md)

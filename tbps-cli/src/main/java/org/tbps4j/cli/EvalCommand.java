@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Embed a split with a saved model and print R@1/5/10, mAP, mINP (every caption a query, every",
-      "image of the split in the gallery). Writes report.html: sampled queries with their top-10",
+      "Evaluate a saved model on a split: R@1/5/10, mAP, mINP, and an HTML report.",
+      "Every caption of the split is a query, every image of the split is in the gallery.",
+      "The report shows sampled queries with their top-10",
       "images, failures by attribute on synthetic data, and the training curves of the model's run."
     })
 public final class EvalCommand implements Callable<Integer> {

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
     name = "sweep",
     mixinStandardHelpOptions = true,
     description = {
-      "Random or grid search (Arbiter) over numeric training-config paths: loss margins and",
-      "scales, PSW coefficients, loss weights, learning rate... (see configs/sweeps/).",
+      "Random or grid search (Arbiter) over numeric training-config values.",
+      "Searches loss margins and scales, PSW coefficients, loss weights, learning rate...",
+      "(see configs/sweeps/).",
       "Each candidate trains into DIR/candidates/candidate-NNN and is scored by its best",
       "validation R@1; the test split is never evaluated. Writes DIR/results.csv and",
       "DIR/results.json as candidates finish, DIR/best-config.yaml (run it with",

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       QuickstartCommand.class,
       SearchCommand.class,
       SweepCommand.class,
+      UiCommand.class,
     })
 public final class TbpsCommand implements Runnable {
 

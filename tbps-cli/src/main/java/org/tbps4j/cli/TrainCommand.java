@@ -16,6 +16,7 @@ import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.NonFiniteLossException;
 import org.tbps4j.train.listeners.ProgressListener;
 import org.tbps4j.train.listeners.TrainingListener;
+import org.tbps4j.ui.DashboardListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Train a dual-path model from a YAML/JSON config (see configs/), with a progress bar,",
-      "atomic checkpoints, validation on the val split, best-model selection and a final test.",
+      "Train a dual-path model from a YAML/JSON config (see configs/).",
+      "Progress bar, atomic checkpoints, validation on the val split, best-model selection and a",
+      "final test.",
       "A run killed at any point continues with --resume RUN_DIR and ends with the same weights."
     })
 public final class TrainCommand implements Callable<Integer> {
@@ -63,6 +65,41 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--no-test", description = "Do not evaluate the test split at the end.")
   boolean noTest;
+
+  @Option(
+      names = "--ui",
+      description = {
+        "Serve the training dashboard (DL4J UI) while training, at http://127.0.0.1:9000/ by"
+            + " default; records RUN_DIR/ui-stats.bin and ui-graph.bin."
+      })
+  boolean ui;
+
+  @Option(
+      names = "--ui-stats",
+      description =
+          "Record the dashboard files without serving them (view them with tbps ui --stats"
+              + " RUN_DIR, also while training).")
+  boolean uiStats;
+
+  @Option(
+      names = "--ui-port",
+      paramLabel = "P",
+      description = "Dashboard port (with --ui; default 9000, 0 = any free port).")
+  Integer uiPort;
+
+  @Option(
+      names = "--ui-host",
+      paramLabel = "H",
+      description =
+          "Dashboard address (with --ui; default 127.0.0.1 = this machine only; 0.0.0.0 ="
+              + " every interface, reachable by anyone who can reach the machine).")
+  String uiHost;
+
+  @Option(
+      names = "--ui-sample-every",
+      paramLabel = "N",
+      description = "Dashboard: update:parameter statistics every N steps (default 10).")
+  int uiSampleEvery = DashboardListener.Options.defaults().sampleEvery(); // also when built in code
 
   /** Extra listeners (the dashboard adds its own); set by wrapping commands. */
   List<TrainingListener> extraListeners = new ArrayList<>();
@@ -103,9 +140,19 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   int run(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
+    if (!ui && (uiPort != null || uiHost != null)) {
+      throw new IllegalArgumentException("--ui-port and --ui-host need --ui");
+    }
+    if (uiSampleEvery < 1) {
+      throw new IllegalArgumentException("--ui-sample-every must be >= 1, got " + uiSampleEvery);
+    }
+    DashboardListener.Options dashOptions =
+        new DashboardListener.Options(
+            uiSampleEvery, DashboardListener.Options.defaults().sampledVariables());
     Files.createDirectories(runDir);
     var out = spec.commandLine().getOut();
-    try (RunLogging log = RunLogging.toFile(runDir.resolve("train.log"));
+    try (Dashboard dash = Dashboard.open(ui || uiStats, ui, runDir, dashOptions, uiHost, uiPort);
+        RunLogging log = RunLogging.toFile(runDir.resolve("train.log"));
         PrintStream logFile =
             new PrintStream(
                 new FileOutputStream(runDir.resolve("train.log").toFile(), true),
@@ -115,6 +162,8 @@ public final class TrainCommand implements Callable<Integer> {
       listeners.add(new ProgressListener(System.err, System.console() != null, 0.5));
       listeners.add(new ProgressListener(logFile, false, 10));
       listeners.addAll(extraListeners);
+      dash.listener().ifPresent(listeners::add);
+      dash.announce(out, spec.commandLine().getErr());
       Trainer.Options opts =
           Trainer.Options.defaults()
               .withResume(isResume)

@@ -256,7 +256,7 @@ public final class LossInputs {
   /** mean_i Σ_j p_ij (log p_ij − log(q_ij + ε)), p = softmax of each row of the logits [N,N]. */
   SDVariable matchingKl(SDVariable logits) {
     SameDiff sd = sameDiff();
-    SDVariable logp = sd.nn().logSoftmax(logits);
+    SDVariable logp = logSoftmax(logits);
     SDVariable p = sd.math().exp(logp);
     return sd.mean(sd.sum(p.mul(logp.sub(logMatchingTarget())), 1));
   }
@@ -335,8 +335,21 @@ public final class LossInputs {
   /** Mean softmax cross-entropy of logits [N,C] against one-hot rows [N,C] (last-axis softmax). */
   SDVariable crossEntropy(SDVariable logits, SDVariable oneHot) {
     SameDiff sd = sameDiff();
-    SDVariable logp = sd.nn().logSoftmax(logits);
+    SDVariable logp = logSoftmax(logits);
     return sd.mean(sd.sum(logp.mul(oneHot), 1)).neg();
+  }
+
+  /**
+   * Row-wise log-softmax of logits [N,K], computed as {@code z − log Σ exp(z)} with {@code z = v −
+   * max_k v} so that it stays finite for any finite logits. The stock {@code log_softmax} op of
+   * ND4J 1.0.0-M2.1 returns NaN in float as soon as a logit exceeds ~88 (it exponentiates without
+   * subtracting the maximum), which a raw-embedding loss such as CMPM reaches once the image
+   * embeddings grow. The maximum carries no gradient (its contributions cancel exactly).
+   */
+  SDVariable logSoftmax(SDVariable logits) {
+    SameDiff sd = sameDiff();
+    SDVariable z = logits.sub(noGradient(sd.max(logits, true, 1)));
+    return z.sub(sd.math().log(sd.sum(sd.math().exp(z), true, 1)));
   }
 
   /** Builds {@link LossInputs}; {@code set*} are required, {@code opt*} optional. */

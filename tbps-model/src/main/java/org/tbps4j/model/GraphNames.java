@@ -92,6 +92,12 @@ public final class GraphNames {
   /** Prefix of every variable of the text path (lookup table, CNN and head). */
   public static final String TEXT_PREFIX = "text/";
 
+  /**
+   * The text path's position mask {@code [N, 1, 1, L_out]}: 1 where a position of its last feature
+   * map sees a real token, 0 where it sees only PAD (depends on the tokens only).
+   */
+  public static final String TEXT_POSITION_MASK = "text/positionMask";
+
   /** Name of the text embedding table variable, {@code [V, E]}. */
   public static final String TEXT_TABLE = "text/embedding/table";
 

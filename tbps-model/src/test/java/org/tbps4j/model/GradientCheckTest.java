@@ -79,7 +79,7 @@ class GradientCheckTest {
               1e-6,
               1e-3,
               1e-7,
-              false,
+              Boolean.getBoolean("gradcheck.print"),
               false,
               false,
               false,

@@ -162,6 +162,30 @@ class ModelBehaviourTest {
   }
 
   @Test
+  void textPositionsThatSeeOnlyPaddingAreMaskedForBothLookups() {
+    // micro: L = 8, text stages with strides 1 and 2 -> 4 positions, each seeing 2 tokens
+    int[][] tokens = {
+      {5, 6, 0, 0, 0, 0, 0, 0}, // short sentence at the start
+      {0, 0, 0, 7, 8, 9, 0, 0}, // shifted inside the padded length
+      {1, 2, 3, 4, 5, 6, 7, 8}, // full length
+      {0, 0, 0, 0, 0, 0, 0, 9} // one token at the end
+    };
+    float[][] expected = {{1, 0, 0, 0}, {0, 1, 1, 0}, {1, 1, 1, 1}, {0, 0, 0, 1}};
+    for (int unique : new int[] {0, 16}) {
+      ModelConfig c = ModelConfig.preset("micro", 3, 20).withUniqueTokenCapacity(unique);
+      TbpsModel model = TbpsModel.create(c);
+      INDArray mask =
+          model
+              .sameDiff()
+              .output(model.textInputs(Nd4j.createFromArray(tokens)), GraphNames.TEXT_POSITION_MASK)
+              .get(GraphNames.TEXT_POSITION_MASK);
+      assertArrayEquals(new long[] {4, 1, 1, 4}, mask.shape());
+      assertArrayEquals(
+          expected, mask.reshape(4, 4).toFloatMatrix(), "unique-token capacity " + unique);
+    }
+  }
+
+  @Test
   void graphSetSimilarityEqualsTheEagerOne() {
     ModelConfig c =
         ModelConfig.preset("micro", 3, 20).withEsa(new ModelConfig.EsaConfig(true, 3, 1.0));

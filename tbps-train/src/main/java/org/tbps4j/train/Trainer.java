@@ -222,6 +222,7 @@ public final class Trainer {
   private MetricsHistory history;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private TbpsModel model;
+  private TbpsModel announcedModel; // the model listeners were last told about
   private LossMix mix;
   private LossTermsListener terms;
   private int graphStage = -1;
@@ -361,6 +362,12 @@ public final class Trainer {
       int stage = stageOfEpoch(epoch);
       if (stage != graphStage) {
         switchStage(stage, mc, info, iteration);
+      }
+      if (model != announcedModel) {
+        for (TrainingListener l : listeners) {
+          l.modelChanged(model);
+        }
+        announcedModel = model;
       }
       TrainConfig.Stage st = config.stages().get(stage);
       trainIt.resetTo(epoch, batch);

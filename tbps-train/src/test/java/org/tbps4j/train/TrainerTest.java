@@ -192,7 +192,27 @@ class TrainerTest {
         """;
     TrainConfig c = TinyRuns.config(data, stages, List.of("checkpoint.every_iterations=0"));
     Path run = dir.resolve("stages");
-    new Trainer(c, run, quiet()).run();
+    List<String> events = new ArrayList<>();
+    TrainingListener record =
+        new TrainingListener() {
+          @Override
+          public void modelChanged(org.tbps4j.model.TbpsModel model) {
+            boolean ranking = model.sameDiff().hasVariable("loss/ranking");
+            events.add("model" + (ranking ? "+ranking" : ""));
+          }
+
+          @Override
+          public void iterationDone(IterationReport r) {
+            events.add("step" + r.stage());
+          }
+        };
+    new Trainer(c, run, quiet().withListeners(List.of(record))).run();
+    // listeners are told about each stage's graph once, before its first step
+    int switchAt = events.indexOf("step1") - 1;
+    assertEquals("model", events.get(0));
+    assertEquals("model+ranking", events.get(switchAt), events.toString());
+    assertEquals(2, events.stream().filter(e -> e.startsWith("model")).count(), events.toString());
+    assertTrue(events.subList(1, switchAt).stream().allMatch("step0"::equals), events.toString());
     TrainingData d = TrainingData.load(c.data());
     var initial =
         org.tbps4j.model.TbpsModel.create(

@@ -3,6 +3,8 @@ package org.tbps4j.model.layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.model.GraphNames;
 import org.tbps4j.model.ModelConfig;
@@ -18,7 +20,7 @@ import org.tbps4j.model.ModelConfig;
  * [N,E,1,L]} (exact gradients also for repeated tokens; the two-step variant when {@code
  * uniqueTokenCapacity > 0}) → batch-norm → 1×1 stem → stages of bottleneck blocks whose middle
  * convolution is {@code 1×2} (strided stages halve the length: 56 → 28 → 14 in the paper) → max
- * over time → head.
+ * over the real (non-PAD) positions → head.
  *
  * <p><b>Head</b> (both paths): dense {@code [C_feat, D]} → batch-norm → ReLU → dropout (fraction
  * dropped) → linear projection {@code [D, D]} + bias → {@link GraphNames#IMAGE_EMBEDDING} / {@link
@@ -34,12 +36,16 @@ import org.tbps4j.model.ModelConfig;
  * projected to {@code D} ({@code T = F W + b}), {@code M} learnable queries {@code Q [M,D]} attend
  * over positions ({@code A = softmax_P(T Qᵀ/√D)}, {@code [N,M,P]}) and pool {@code sets = A T},
  * {@code [N,M,D]}, L2-normalised per set; {@link GraphNames#ESA_SIMILARITY} is the {@code [N,N]}
- * set similarity of image {@code i} and text {@code j}. Padding positions are not masked.
+ * set similarity of image {@code i} and text {@code j}. Text positions that see only padding have
+ * zero features and no attention.
  *
  * <p>The shared classifier {@link GraphNames#CLASSIFIER_W} {@code [D,C]} and {@link
  * GraphNames#CLASSIFIER_B} {@code [C]} are created (not used by any output): the losses read them.
  */
 public final class DualPathGraph {
+  /** Added to the attention logit of a padding-only text position (exp underflows to 0). */
+  private static final double MASKED_LOGIT = 1e4;
+
   private DualPathGraph() {}
 
   /** Spatial state while building: the activation and its static channel and size. */
@@ -62,7 +68,8 @@ public final class DualPathGraph {
     Act img = imageBackbone(layers, config, arch.image());
     SDVariable x = head(layers, "image/head", sd.mean(img.x(), 2, 3), img.channels(), config);
     sd.identity(GraphNames.IMAGE_EMBEDDING, x);
-    Act txt = textBackbone(layers, config, arch.text());
+    Text txtOut = textBackbone(layers, config, arch.text());
+    Act txt = txtOut.features();
     SDVariable t = head(layers, "text/head", sd.max(txt.x(), 2, 3), txt.channels(), config);
     sd.identity(GraphNames.TEXT_EMBEDDING, t);
     layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_NORMALIZED, x, 1);
@@ -75,8 +82,9 @@ public final class DualPathGraph {
     layers.filled(GraphNames.CLASSIFIER_B, 0.0, config.numClasses());
     sd.placeHolder(GraphNames.LABELS, DataType.INT, -1);
     if (config.esa().enabled()) {
-      SDVariable vs = esaSets(layers, "esa/image", img, config, GraphNames.ESA_IMAGE_SETS);
-      SDVariable us = esaSets(layers, "esa/text", txt, config, GraphNames.ESA_TEXT_SETS);
+      SDVariable vs = esaSets(layers, "esa/image", img, null, config, GraphNames.ESA_IMAGE_SETS);
+      SDVariable us =
+          esaSets(layers, "esa/text", txt, txtOut.mask(), config, GraphNames.ESA_TEXT_SETS);
       setSimilarity(sd, vs, us, config.esa().sets(), d);
     }
 
@@ -85,12 +93,13 @@ public final class DualPathGraph {
     Act img2 = imageBackbone(layers, config, arch.image());
     SDVariable x2 = head(layers, "image/head", sd.mean(img2.x(), 2, 3), img2.channels(), config);
     layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_INFERENCE, x2, 1);
-    Act txt2 = textBackbone(layers, config, arch.text());
+    Text txtOut2 = textBackbone(layers, config, arch.text());
+    Act txt2 = txtOut2.features();
     SDVariable t2 = head(layers, "text/head", sd.max(txt2.x(), 2, 3), txt2.channels(), config);
     layers.l2Normalize(GraphNames.TEXT_EMBEDDING_INFERENCE, t2, 1);
     if (config.esa().enabled()) {
-      esaSets(layers, "esa/image", img2, config, GraphNames.ESA_IMAGE_SETS_INFERENCE);
-      esaSets(layers, "esa/text", txt2, config, GraphNames.ESA_TEXT_SETS_INFERENCE);
+      esaSets(layers, "esa/image", img2, null, config, GraphNames.ESA_IMAGE_SETS_INFERENCE);
+      esaSets(layers, "esa/text", txt2, txtOut2.mask(), config, GraphNames.ESA_TEXT_SETS_INFERENCE);
     }
     return sd;
   }
@@ -136,7 +145,10 @@ public final class DualPathGraph {
     return a;
   }
 
-  private static Act textBackbone(Layers layers, ModelConfig config, Architecture.TextSpec spec) {
+  /** The text path's last feature map (padding-only positions zeroed) and its position mask. */
+  private record Text(Act features, SDVariable mask) {}
+
+  private static Text textBackbone(Layers layers, ModelConfig config, Architecture.TextSpec spec) {
     SameDiff sd = layers.sd();
     int e = config.textEmbeddingSize();
     int len = config.maxLength();
@@ -144,16 +156,19 @@ public final class DualPathGraph {
     DataType t = layers.dataType();
     SDVariable table = layers.normal(GraphNames.TEXT_TABLE, 1.0 / Math.sqrt(e), v, e);
     SDVariable rows;
+    SDVariable ids; // [N, L] token ids
     if (config.uniqueTokenCapacity() == 0) {
       SDVariable tokens = placeholder(sd, GraphNames.TOKENS, DataType.INT, -1, len);
       SDVariable oneHot = sd.oneHot(sd.reshape(tokens, -1), v, -1, 1.0, 0.0, t);
       rows = sd.mmul(oneHot, table); // [N·L, E]
+      ids = tokens;
     } else {
       int u = config.uniqueTokenCapacity();
       SDVariable unique = placeholder(sd, GraphNames.TOKEN_UNIQUE, DataType.INT, u);
       SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
       SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]
       rows = sd.mmul(sd.oneHot(sd.reshape(slots, -1), u, -1, 1.0, 0.0, t), uniqueRows);
+      ids = sd.reshape(sd.gather(unique, sd.reshape(slots, -1), 0), -1, len);
     }
     SDVariable x = sd.reshape(rows, -1, len, e); // [N, L, E]
     x = sd.permute(x, 0, 2, 1); // [N, E, L]
@@ -169,7 +184,40 @@ public final class DualPathGraph {
         a = bottleneck(layers, name, a, spec.widths()[st], 1, 2, 1, stride);
       }
     }
-    return a;
+    SDVariable mask = paddingMask(sd, ids, spec, len, t);
+    if (!sd.hasVariable(GraphNames.TEXT_POSITION_MASK)) {
+      mask = sd.identity(GraphNames.TEXT_POSITION_MASK, mask);
+    }
+    return new Text(new Act(a.x().mul(mask), a.channels(), 1, a.width()), mask);
+  }
+
+  /**
+   * 1 where a position of the text path's last feature map sees at least one real token, 0 where it
+   * sees only padding, {@code [N, 1, 1, L_out]}: the token mask {@code ids != PAD} max-pooled with
+   * each strided stage's stride. The text features are non-negative (they leave a ReLU), so
+   * multiplying by the mask takes padding out of the max over time without changing a sentence's
+   * maximum; without it, up to half of a short sentence's positions are PAD and their shared
+   * activations dominate the pooled embedding early in training.
+   */
+  private static SDVariable paddingMask(
+      SameDiff sd, SDVariable ids, Architecture.TextSpec spec, int len, DataType t) {
+    SDVariable mask = sd.reshape(sd.castTo(sd.neq(ids, 0), t), -1, 1, 1, len);
+    for (int st = 0; st < spec.widths().length; st++) {
+      int s = spec.strides()[st];
+      if (s > 1) {
+        Pooling2DConfig cfg =
+            Pooling2DConfig.builder()
+                .kH(1)
+                .kW(s)
+                .sH(1)
+                .sW(s)
+                .paddingMode(PaddingMode.SAME)
+                .isNHWC(false)
+                .build();
+        mask = sd.cnn().maxPooling2d(mask, cfg);
+      }
+    }
+    return mask;
   }
 
   /** Basic block: two 3×3 convolutions with batch-norm, identity or 1×1 projection shortcut. */
@@ -225,7 +273,7 @@ public final class DualPathGraph {
 
   /** Attention pooling of a feature map's positions into M sets, L2-normalised: [N, M, D]. */
   private static SDVariable esaSets(
-      Layers layers, String prefix, Act map, ModelConfig config, String out) {
+      Layers layers, String prefix, Act map, SDVariable mask, ModelConfig config, String out) {
     SameDiff sd = layers.sd();
     int c = map.channels();
     int positions = map.height() * map.width();
@@ -238,6 +286,9 @@ public final class DualPathGraph {
     SDVariable queries = layers.normal(prefix + "/queries", 1.0 / Math.sqrt(d), m, d);
     SDVariable logits = sd.mmul(t2, queries, false, true, false).mul(1.0 / Math.sqrt(d));
     logits = sd.permute(sd.reshape(logits, -1, positions, m), 0, 2, 1); // [N, M, P]
+    if (mask != null) { // padding-only positions get no attention
+      logits = logits.add(sd.reshape(mask, -1, 1, positions).sub(1.0).mul(MASKED_LOGIT));
+    }
     SDVariable attention = sd.nn().softmax(logits); // over positions (last axis)
     SDVariable t = sd.reshape(t2, -1, positions, d); // [N, P, D]
     SDVariable sets = sd.mmul(attention, t); // batched: [N, M, D]

@@ -1,6 +1,7 @@
 package org.tbps4j.train.listeners;
 
 import java.util.Map;
+import org.tbps4j.model.TbpsModel;
 
 /**
  * Observer of the training loop. Every method has an empty default; a listener that throws stops
@@ -15,6 +16,15 @@ public interface TrainingListener {
    * @param totalIterations planned steps of the whole run
    */
   default void runStarted(long startIteration, long totalIterations) {}
+
+  /**
+   * Called before the first step on a graph: at the start of a run, after a resume, and after each
+   * stage switch (which builds a new graph). Listeners that read parameters (dashboard statistics)
+   * may keep the model and read its arrays in {@link #iterationDone}; they must not change it.
+   *
+   * @param model the model about to be trained
+   */
+  default void modelChanged(TbpsModel model) {}
 
   /**
    * Called after every optimiser step.
