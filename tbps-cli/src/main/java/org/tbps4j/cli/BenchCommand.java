@@ -11,7 +11,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Benchmarks. Run one at a time on an otherwise idle machine; each prints JSON.",
     },
-    subcommands = {MetricsBench.class, DataBench.class, ModelBench.class, DashboardBench.class})
+    subcommands = {
+      MetricsBench.class,
+      DataBench.class,
+      ModelBench.class,
+      TrainBench.class,
+      DashboardBench.class
+    })
 public final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -254,13 +254,19 @@ public final class Layers {
   }
 
   /**
-   * ReLU.
+   * ReLU as the scalar maximum {@code max(x, 0)}.
+   *
+   * <p>Not {@code sd.nn().relu}: in M2.1 its backward op ({@code thresholdedrelu_bp}) took 16% of
+   * the op time of a tiny train step (batch 64, one thread), more than the forward convolutions;
+   * the scalar maximum's backward (a {@code > 0} mask times the gradient) is a few plain
+   * element-wise ops, and the step is ~15% faster (BENCHMARKS.md). Same values, same gradient (0 at
+   * {@code x = 0}).
    *
    * @param x input
    * @return {@code max(x, 0)}
    */
   public SDVariable relu(SDVariable x) {
-    return sd.nn().relu(x, 0.0);
+    return sd.scalarMax(x, 0.0);
   }
 
   /**

@@ -1,0 +1,179 @@
+package org.tbps4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainBenchTest {
+  static final Path PEER = Path.of("../bench/torch_peer.py");
+  static final String[] MICRO = {
+    "bench",
+    "train",
+    "--presets",
+    "micro",
+    "--image",
+    "16x8",
+    "--batches",
+    "8",
+    "--warmup",
+    "0",
+    "--repeats",
+    "1",
+    "--steps",
+    "1",
+    "--embed-batch",
+    "4",
+    "--gemm-size",
+    "64"
+  };
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void gc() {
+    System.gc();
+  }
+
+  private static String[] with(String[] base, String... more) {
+    String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void badInputExitsWithTwoAndNamesTheOption() {
+    CliRun r = CliRun.of("bench", "train", "--presets", "tiny,bogus");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--presets: unknown preset 'bogus'"), r.err());
+    assertTrue(r.err().contains("micro, tiny, resnet18, resnet50"), r.err());
+
+    r = CliRun.of("bench", "train", "--batches", "32,6");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--batches: 6 is not a multiple of 4"), r.err());
+
+    r = CliRun.of("bench", "train", "--image", "128");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--image: expected HxW such as 128x64, got 128"), r.err());
+
+    r = CliRun.of("bench", "train", "--repeats", "0");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("repeats >= 1"), r.err());
+
+    r = CliRun.of("bench", "train", "--peer", "--peer-script", dir.resolve("none.py").toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("none.py (--peer-script"), r.err());
+  }
+
+  /**
+   * The micro preset at 16×8, C = 1000, V = 5000: 40,422 parameters = word table 5000·6 = 30,000,
+   * classifier 8·1000 + 1000 = 9,000, both networks 1,422 (the count of the PyTorch peer, an
+   * independent implementation of the same architecture).
+   */
+  @Test
+  void microRunReportsCountsRatesAndAProfile() throws Exception {
+    CliRun r = CliRun.of(with(MICRO, "--profile", "1"));
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode out = Json.MAPPER.readTree(r.out());
+    assertEquals(
+        org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), out.path("threads").asInt());
+    JsonNode row = out.path("results").get(0);
+    assertEquals(40_422, row.path("parameters").asLong());
+    assertEquals("16x8", row.path("image").asText());
+    assertEquals(8, row.path("tokens").asInt());
+    double ips = row.path("train_images_per_second").asDouble();
+    assertTrue(ips > 0, row.toString());
+    double model = row.path("model_gflop_per_step").asDouble();
+    assertTrue(
+        model > 0 && model <= row.path("executed_gflop_per_step").asDouble(), row.toString());
+    double peak = out.path("sgemm").path("gflops").asDouble();
+    assertEquals(row.path("achieved_gflops").asDouble() / peak, row.path("mfu").asDouble(), 2e-3);
+    double shares = 0;
+    for (JsonNode op : row.path("profile").path("ops")) {
+      shares += op.path("share").asDouble();
+    }
+    assertEquals(1.0, shares, 0.02);
+    assertTrue(row.path("embed_images_per_second").asDouble() > 0);
+    assertTrue(row.path("peak_rss_mib").asLong() > 0);
+  }
+
+  private static boolean torchAvailable() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.isRegularFile(PEER)) {
+      return false;
+    }
+    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start();
+    return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  /** The peer builds the same network: equal parameter counts, checked by the command itself. */
+  @Test
+  void peerHasTheSameParameterCount() throws Exception {
+    assumeTrue(torchAvailable(), "needs /usr/bin/python3 with torch (Debian python3-torch)");
+    CliRun r = CliRun.of(with(MICRO, "--peer", "--peer-script", PEER.toString()));
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode out = Json.MAPPER.readTree(r.out());
+    JsonNode row = out.path("results").get(0);
+    assertTrue(row.path("parameters_equal").asBoolean(), row.toString());
+    assertEquals(40_422, row.path("peer").path("parameters").asLong());
+    assertEquals(out.path("threads").asInt(), row.path("peer").path("threads").asInt());
+    assertEquals(out.path("threads").asText(), row.path("peer").path("openblas_threads").asText());
+    assertTrue(row.path("ratio_train").asDouble() > 0, row.toString());
+  }
+
+  /** The peer's four losses (float64) equal ours ({@code tbps loss-value}) on a random case. */
+  @Test
+  void peerLossesEqualOurs() throws Exception {
+    assumeTrue(torchAvailable(), "needs /usr/bin/python3 with torch (Debian python3-torch)");
+    SplittableRandom rnd = new SplittableRandom(7);
+    int n = 8;
+    int d = 5;
+    int c = 4;
+    StringBuilder sb = new StringBuilder("{\"image\": ").append(matrix(rnd, n, d));
+    sb.append(", \"text\": ").append(matrix(rnd, n, d));
+    sb.append(", \"ids\": [0, 0, 1, 1, 2, 2, 3, 3], \"class_weights\": ");
+    sb.append(matrix(rnd, d, c)).append("}");
+    Path caseFile = dir.resolve("case.json");
+    Files.writeString(caseFile, sb.toString());
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                PEER.toString(),
+                "--mode",
+                "losses",
+                "--case",
+                caseFile.toString())
+            .start();
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), stdout);
+    JsonNode torch = Json.MAPPER.readTree(stdout).path("losses");
+    for (String loss : List.of("cmpm", "cmpc", "mam", "psw")) {
+      CliRun r = CliRun.of("loss-value", "--loss", loss, "--input", caseFile.toString());
+      assertEquals(0, r.exitCode(), r.err());
+      double ours = Json.MAPPER.readTree(r.out()).path("loss").asDouble();
+      assertEquals(ours, torch.path(loss).asDouble(), 1e-9 * Math.max(1, Math.abs(ours)), loss);
+    }
+  }
+
+  private static String matrix(SplittableRandom r, int rows, int cols) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < rows; i++) {
+      sb.append(i == 0 ? "[" : ", [");
+      for (int j = 0; j < cols; j++) {
+        sb.append(j == 0 ? "" : ", ").append(r.nextDouble() * 2 - 1);
+      }
+      sb.append("]");
+    }
+    return sb.append("]").toString();
+  }
+}
