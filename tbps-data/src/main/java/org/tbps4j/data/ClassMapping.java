@@ -1,9 +1,6 @@
 package org.tbps4j.data;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -23,9 +20,6 @@ public final class ClassMapping {
 
   /** {@code format} field of the JSON file. */
   public static final String FORMAT = "tbps-class-mapping";
-
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final long[] ids;
   private final Map<Long, Integer> index;
@@ -124,18 +118,14 @@ public final class ClassMapping {
    * @return pretty-printed JSON
    */
   public String toJson() {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = JsonText.MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("version", 1);
     ArrayNode a = root.putArray("ids");
     for (long id : ids) {
       a.add(id);
     }
-    try {
-      return MAPPER.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonText.write(root);
   }
 
   /**
@@ -160,20 +150,7 @@ public final class ClassMapping {
    *     ascending
    */
   public static ClassMapping fromJson(String json, String source) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          source
-              + ":"
-              + e.getLocation().getLineNr()
-              + ":"
-              + e.getLocation().getColumnNr()
-              + ": malformed JSON: "
-              + e.getOriginalMessage(),
-          e);
-    }
+    JsonNode root = JsonText.readTree(json, source);
     if (root == null || !FORMAT.equals(root.path("format").asText())) {
       throw new IllegalArgumentException(
           source + ": not a class mapping (field \"format\" must be \"" + FORMAT + "\")");

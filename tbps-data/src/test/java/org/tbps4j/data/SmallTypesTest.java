@@ -82,4 +82,19 @@ class SmallTypesTest {
     assertTrue(
         e.getMessage().endsWith("ids must be strictly ascending, ids[2] = 5"), e.getMessage());
   }
+
+  @Test
+  void malformedJsonNamesSourceLineAndColumnForEverySmallFile() {
+    String bad = "{\n  \"height\": 4,\n  oops\n}";
+    List<Runnable> readers =
+        List.of(
+            () -> ClassMapping.fromJson(bad, "m.json"),
+            () -> org.tbps4j.data.text.Vocabulary.fromJson(bad, "m.json"),
+            () -> org.tbps4j.data.image.ImageSettings.fromJson(bad, "m.json"));
+    for (Runnable r : readers) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+      assertTrue(e.getMessage().startsWith("m.json:3:3: malformed JSON: "), e.getMessage());
+    }
+    assertEquals("{ }\n", JsonText.write(JsonText.MAPPER.createObjectNode()));
+  }
 }

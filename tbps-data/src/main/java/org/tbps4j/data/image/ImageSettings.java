@@ -1,10 +1,10 @@
 package org.tbps4j.data.image;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import org.tbps4j.data.JsonText;
 
 /**
  * Image preprocessing settings that travel with a model: the input size and the per-channel
@@ -196,12 +196,7 @@ public final class ImageSettings {
    * @throws IllegalArgumentException on malformed JSON or missing/invalid fields, naming them
    */
   public static ImageSettings fromJson(String json, String source) {
-    JsonNode n;
-    try {
-      n = new ObjectMapper().readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": malformed JSON: " + e.getOriginalMessage(), e);
-    }
+    JsonNode n = JsonText.readTree(json, source);
     if (n == null || !n.path("height").isInt() || !n.path("width").isInt()) {
       throw new IllegalArgumentException(
           source + ": image settings need integer fields \"height\" and \"width\"");

@@ -1,8 +1,6 @@
 package org.tbps4j.data.synth;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.tbps4j.data.JsonText;
 import org.tbps4j.data.ReadOptions;
 
 /**
@@ -48,12 +47,7 @@ public record SynthAttributes(
    */
   public static SynthAttributes load(Path root) throws IOException {
     Path file = root.resolve(FILE);
-    JsonNode n;
-    try {
-      n = new ObjectMapper().readTree(Files.readString(file));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + ": malformed JSON: " + e.getOriginalMessage(), e);
-    }
+    JsonNode n = JsonText.readTree(Files.readString(file), file.toString());
     if (n == null || !n.path("identities").isArray() || !n.path("images").isArray()) {
       throw new IllegalArgumentException(
           file + ": not a synthetic attributes file (needs \"identities\" and \"images\" arrays)");

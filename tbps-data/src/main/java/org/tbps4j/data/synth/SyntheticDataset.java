@@ -2,7 +2,6 @@ package org.tbps4j.data.synth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,6 +27,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.tbps4j.data.JsonText;
 import org.tbps4j.data.PedesDataset.SplitStats;
 import org.tbps4j.data.ReadOptions;
 import org.tbps4j.data.Split;
@@ -61,8 +61,6 @@ public final class SyntheticDataset {
   private static final long ORACLE = 6;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectMapper PRETTY =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private SyntheticDataset() {}
 
@@ -257,7 +255,7 @@ public final class SyntheticDataset {
     o.put("repeats", Oracle.REPEATS);
     o.putAll(test.asMap());
     o.put("val", val.asMap());
-    Files.writeString(out.resolve("oracle.json"), pretty(o));
+    Files.writeString(out.resolve("oracle.json"), JsonText.write(o));
     Map<Split, SplitStats> stats = new EnumMap<>(Split.class);
     for (Split s : Split.values()) {
       int ids = (int) people.stream().filter(p -> p.split() == s).count();
@@ -409,20 +407,12 @@ public final class SyntheticDataset {
       imgs.add(m);
     }
     root.put("images", imgs);
-    Files.writeString(file, pretty(root));
+    Files.writeString(file, JsonText.write(root));
   }
 
   private static String compact(Object o) {
     try {
       return MAPPER.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String pretty(Object o) {
-    try {
-      return PRETTY.writeValueAsString(o) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -1,9 +1,6 @@
 package org.tbps4j.data.text;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -15,6 +12,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tbps4j.data.JsonText;
 
 /**
  * Word ↔ id table for captions (DATA.md, CMPL recipe). Id {@value #PAD} is padding, id {@value
@@ -46,8 +44,6 @@ public final class Vocabulary {
   public static final String FORMAT = "tbps-vocabulary";
 
   private static final int VERSION = 1;
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final List<String> words;
   private final long[] counts;
@@ -292,7 +288,7 @@ public final class Vocabulary {
    * @return pretty-printed JSON
    */
   public String toJson() {
-    ObjectNode root = MAPPER.createObjectNode();
+    ObjectNode root = JsonText.MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("version", VERSION);
     root.put("tokenizer", Tokenizer.NAME);
@@ -303,11 +299,7 @@ public final class Vocabulary {
     for (long v : counts) {
       c.add(v);
     }
-    try {
-      return MAPPER.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonText.write(root);
   }
 
   /**
@@ -332,20 +324,7 @@ public final class Vocabulary {
    * @throws IllegalArgumentException on malformed or inconsistent content
    */
   public static Vocabulary fromJson(String json, String source) {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          source
-              + ":"
-              + e.getLocation().getLineNr()
-              + ":"
-              + e.getLocation().getColumnNr()
-              + ": malformed JSON: "
-              + e.getOriginalMessage(),
-          e);
-    }
+    JsonNode root = JsonText.readTree(json, source);
     if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
       throw new IllegalArgumentException(
           source + ": not a vocabulary file (field \"format\" must be \"" + FORMAT + "\")");
