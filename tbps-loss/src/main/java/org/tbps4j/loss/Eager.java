@@ -1,5 +1,7 @@
 package org.tbps4j.loss;
 
+import java.util.function.DoubleBinaryOperator;
+
 /**
  * Plain float64 building blocks of the eager twins: written as the obvious loops, independent of
  * the SameDiff compositions they are compared with.
@@ -130,5 +132,30 @@ final class Eager {
       total += row;
     }
     return total / logits.length;
+  }
+
+  /**
+   * Mean over anchors of {@code term(s_ii, hardest negative)} in one direction (ranking, PSW): the
+   * anchors are the rows of {@code s} (image anchors) or its columns ({@code textAnchors}); the
+   * positive is the diagonal, the hardest negative the largest score with a different id; anchors
+   * without a negative are left out (0 when none has one).
+   */
+  static double hardestNegativeMean(
+      double[][] s, boolean[][] same, boolean textAnchors, DoubleBinaryOperator term) {
+    double sum = 0;
+    int anchors = 0;
+    for (int i = 0; i < s.length; i++) {
+      double hardest = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < s.length; j++) {
+        if (!same[i][j]) {
+          hardest = Math.max(hardest, textAnchors ? s[j][i] : s[i][j]);
+        }
+      }
+      if (hardest != Double.NEGATIVE_INFINITY) {
+        anchors++;
+        sum += term.applyAsDouble(s[i][i], hardest);
+      }
+    }
+    return anchors == 0 ? 0 : sum / anchors;
   }
 }

@@ -127,26 +127,8 @@ public final class PswLoss extends BaseLoss {
   public LossValue compute(LossArrays a) {
     double[][] s = a.scores();
     boolean[][] same = a.sameId();
-    double i2t = direction(s, same, false);
-    double t2i = direction(s, same, true);
+    double i2t = Eager.hardestNegativeMean(s, same, false, this::term);
+    double t2i = Eager.hardestNegativeMean(s, same, true, this::term);
     return new LossValue(NAME, i2t + t2i, values(LossNames.I2T, i2t, LossNames.T2I, t2i));
-  }
-
-  private double direction(double[][] s, boolean[][] same, boolean textAnchors) {
-    double sum = 0;
-    int anchors = 0;
-    for (int i = 0; i < s.length; i++) {
-      double hardest = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < s.length; j++) {
-        if (!same[i][j]) {
-          hardest = Math.max(hardest, textAnchors ? s[j][i] : s[i][j]);
-        }
-      }
-      if (hardest != Double.NEGATIVE_INFINITY) {
-        anchors++;
-        sum += term(s[i][i], hardest);
-      }
-    }
-    return anchors == 0 ? 0 : sum / anchors;
   }
 }

@@ -2,6 +2,7 @@ package org.tbps4j.loss;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -91,27 +92,9 @@ public final class RankingLoss extends BaseLoss {
   public LossValue compute(LossArrays a) {
     double[][] s = a.scores();
     boolean[][] same = a.sameId();
-    double i2t = direction(s, same, false);
-    double t2i = direction(s, same, true);
+    DoubleBinaryOperator hinge = (positive, hardest) -> Math.max(0, margin - positive + hardest);
+    double i2t = Eager.hardestNegativeMean(s, same, false, hinge);
+    double t2i = Eager.hardestNegativeMean(s, same, true, hinge);
     return new LossValue(NAME, i2t + t2i, values(LossNames.I2T, i2t, LossNames.T2I, t2i));
-  }
-
-  private double direction(double[][] s, boolean[][] same, boolean textAnchors) {
-    double sum = 0;
-    int anchors = 0;
-    for (int i = 0; i < s.length; i++) {
-      double hardest = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < s.length; j++) {
-        if (!same[i][j]) {
-          hardest = Math.max(hardest, textAnchors ? s[j][i] : s[i][j]);
-        }
-      }
-      if (hardest == Double.NEGATIVE_INFINITY) {
-        continue; // no negative for this anchor
-      }
-      anchors++;
-      sum += Math.max(0, margin - s[i][i] + hardest);
-    }
-    return anchors == 0 ? 0 : sum / anchors;
   }
 }
