@@ -78,11 +78,8 @@ public final class ModelBench implements Callable<Integer> {
     for (String p : presets) {
       ModelConfig c = ModelConfig.preset(p, classes, vocab);
       if (image != null) {
-        String[] hw = image.toLowerCase(java.util.Locale.ROOT).split("x");
-        if (hw.length != 2 || !hw[0].matches("\\d+") || !hw[1].matches("\\d+")) {
-          throw new IllegalArgumentException("--image: expected HxW such as 224x112, got " + image);
-        }
-        c = c.withImageSize(Integer.parseInt(hw[0]), Integer.parseInt(hw[1]));
+        int[] hw = TrainBench.parseImage(image);
+        c = c.withImageSize(hw[0], hw[1]);
       }
       if (length != null) {
         c = c.withMaxLength(length);

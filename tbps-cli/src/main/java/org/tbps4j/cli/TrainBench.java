@@ -395,6 +395,9 @@ public final class TrainBench implements Callable<Integer> {
     return m;
   }
 
+  /**
+   * Parses the benches' {@code --image HxW} option (both sides 1 to 5 digits) into {@code {H, W}}.
+   */
   static int[] parseImage(String s) {
     String[] hw = s.toLowerCase(Locale.ROOT).split("x");
     if (hw.length != 2 || !hw[0].matches("\\d{1,5}") || !hw[1].matches("\\d{1,5}")) {
