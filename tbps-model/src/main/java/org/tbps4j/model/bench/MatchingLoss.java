@@ -2,6 +2,7 @@ package org.tbps4j.model.bench;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
 import org.tbps4j.model.GraphNames;
 import org.tbps4j.model.TbpsModel;
 
@@ -16,8 +17,9 @@ import org.tbps4j.model.TbpsModel;
  * </pre>
  *
  * with {@code X, T} the raw embeddings, hats the normalised ones, {@code τ = 0.1}; with ESA, plus
- * {@code −mean diag(logsoftmax_rows(S_set/τ))}. Composed from stock ops only (log-softmax on the
- * last axis, one-hot labels).
+ * {@code −mean diag(logsoftmax_rows(S_set/τ))}. Composed from stock ops (one-hot labels, a
+ * max-shifted log-softmax: ND4J M2.1's {@code log_softmax} op is NaN in float once a logit exceeds
+ * ~88, which the raw-embedding classifier logits can reach).
  */
 public final class MatchingLoss {
   /** Name of the loss variable. */
@@ -41,8 +43,8 @@ public final class MatchingLoss {
     SDVariable xn = sd.getVariable(GraphNames.IMAGE_EMBEDDING_NORMALIZED);
     SDVariable tn = sd.getVariable(GraphNames.TEXT_EMBEDDING_NORMALIZED);
     SDVariable s = sd.mmul(xn, tn, false, true, false).mul(1.0 / TEMPERATURE);
-    SDVariable i2t = sd.mean(sd.math().diagPart(sd.nn().logSoftmax(s))).neg();
-    SDVariable t2i = sd.mean(sd.math().diagPart(sd.nn().logSoftmax(sd.transpose(s)))).neg();
+    SDVariable i2t = sd.mean(sd.math().diagPart(logSoftmax(sd, s))).neg();
+    SDVariable t2i = sd.mean(sd.math().diagPart(logSoftmax(sd, sd.transpose(s)))).neg();
     SDVariable w = sd.getVariable(GraphNames.CLASSIFIER_W);
     SDVariable b = sd.getVariable(GraphNames.CLASSIFIER_B);
     SDVariable y =
@@ -58,14 +60,21 @@ public final class MatchingLoss {
     SDVariable loss = i2t.add(t2i).add(ceImage).add(ceText);
     if (model.config().esa().enabled()) {
       SDVariable set = sd.getVariable(GraphNames.ESA_SIMILARITY).mul(1.0 / TEMPERATURE);
-      loss = loss.sub(sd.mean(sd.math().diagPart(sd.nn().logSoftmax(set))));
+      loss = loss.sub(sd.mean(sd.math().diagPart(logSoftmax(sd, set))));
     }
     loss = loss.rename(NAME);
     sd.setLossVariables(NAME);
     return loss;
   }
 
+  /** Row-wise {@code z − log Σ exp z} with {@code z = v − max v}; the maximum has no gradient. */
+  static SDVariable logSoftmax(SameDiff sd, SDVariable logits) {
+    SDVariable max = new StopGradient(sd, sd.max(logits, true, 1)).outputVariable();
+    SDVariable z = logits.sub(max);
+    return z.sub(sd.math().log(sd.sum(sd.math().exp(z), true, 1)));
+  }
+
   private static SDVariable crossEntropy(SameDiff sd, SDVariable logits, SDVariable oneHot) {
-    return sd.mean(sd.sum(sd.nn().logSoftmax(logits).mul(oneHot), 1)).neg();
+    return sd.mean(sd.sum(logSoftmax(sd, logits).mul(oneHot), 1)).neg();
   }
 }

@@ -110,6 +110,8 @@ public final class RunInfo {
             + " "
             + System.getProperty("os.arch"));
     e.put("cores", Runtime.getRuntime().availableProcessors());
+    String omp = System.getenv("OMP_NUM_THREADS");
+    e.put("omp_num_threads", omp == null ? "unset (ND4J uses one thread per core)" : omp);
     e.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
     try {
       Object blas = Nd4j.factory().blas().getBlasVendor();
