@@ -34,6 +34,7 @@ import org.tbps4j.ui.DashboardListener;
 import org.tbps4j.ui.LossTermsReport;
 import org.tbps4j.ui.RunDashboard;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,14 +91,7 @@ public final class DashboardBench implements Callable<Integer> {
       description = "Listener: weight matrices sampled. Default: 12.")
   int variables;
 
-  @Option(names = "--classes", defaultValue = "1000", description = "Classes C. Default: 1000.")
-  int classes;
-
-  @Option(names = "--vocab", defaultValue = "5000", description = "Vocabulary V. Default: 5000.")
-  int vocab;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: 42.")
-  long seed;
+  @Mixin NetworkSizeOptions sizes;
 
   @Override
   public Integer call() throws IOException {
@@ -106,8 +100,8 @@ public final class DashboardBench implements Callable<Integer> {
           "--batch must be >= 2, --block and --rounds >= 1, --warmup >= 0");
     }
     DashboardListener.Options options = new DashboardListener.Options(sampleEvery, variables);
-    ModelConfig c = ModelConfig.preset(preset, classes, vocab);
-    Nd4j.getRandom().setSeed(seed);
+    ModelConfig c = ModelConfig.preset(preset, sizes.classes, sizes.vocab);
+    Nd4j.getRandom().setSeed(sizes.seed);
     TbpsModel model = TbpsModel.create(c);
     LossMix mix = LossMix.builder().add("cmpm", 1).add("cmpc", 0.8).build();
     ModelFactory.attach(model, mix);
@@ -120,7 +114,7 @@ public final class DashboardBench implements Callable<Integer> {
                 .dataSetLabelMapping(model.labelNames())
                 .build());
     MultiDataSet mds = randomBatch(model, c);
-    LossTermsListener terms = new LossTermsListener(ModelFactory.termWeights(mix), seed);
+    LossTermsListener terms = new LossTermsListener(ModelFactory.termWeights(mix), sizes.seed);
     LOG.info("dashboard bench {}: batch {}, {} warm-up steps", preset, batch, warmup);
     Quiet.run(() -> model.sameDiff().fit(mds, terms)); // builds the gradient graph
     for (int i = 0; i < warmup; i++) {
@@ -245,7 +239,7 @@ public final class DashboardBench implements Callable<Integer> {
     INDArray images =
         Nd4j.rand(DataType.FLOAT, batch, 3, c.imageHeight(), c.imageWidth()).subi(0.5);
     int[] ids = new int[batch * c.maxLength()];
-    SplittableRandom r = new SplittableRandom(seed);
+    SplittableRandom r = new SplittableRandom(sizes.seed);
     for (int i = 0; i < ids.length; i++) {
       ids[i] = 1 + r.nextInt(c.vocabularySize() - 1);
     }

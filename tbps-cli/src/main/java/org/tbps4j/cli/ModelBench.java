@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.bench.ModelBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,11 +49,7 @@ public final class ModelBench implements Callable<Integer> {
   @Option(names = "--length", description = "Token length L; default: each preset's own.")
   Integer length;
 
-  @Option(names = "--classes", defaultValue = "1000", description = "Classes C. Default: 1000.")
-  int classes;
-
-  @Option(names = "--vocab", defaultValue = "5000", description = "Vocabulary V. Default: 5000.")
-  int vocab;
+  @Mixin NetworkSizeOptions sizes;
 
   @Option(
       names = "--esa",
@@ -69,14 +66,11 @@ public final class ModelBench implements Callable<Integer> {
   @Option(names = "--repeats", defaultValue = "10", description = "Timed steps. Default: 10.")
   int repeats;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: 42.")
-  long seed;
-
   @Override
   public Integer call() {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (String p : presets) {
-      ModelConfig c = ModelConfig.preset(p, classes, vocab);
+      ModelConfig c = ModelConfig.preset(p, sizes.classes, sizes.vocab);
       if (image != null) {
         int[] hw = TrainBench.parseImage(image);
         c = c.withImageSize(hw[0], hw[1]);
@@ -94,7 +88,7 @@ public final class ModelBench implements Callable<Integer> {
           c.imageHeight(),
           c.imageWidth(),
           c.maxLength());
-      ModelBenchmark.Result r = ModelBenchmark.run(c, batch, warmup, repeats, seed);
+      ModelBenchmark.Result r = ModelBenchmark.run(c, batch, warmup, repeats, sizes.seed);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("preset", r.preset());
       row.put("batch", r.batch());

@@ -25,6 +25,7 @@ import org.tbps4j.train.bench.TrainBenchmark;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,11 +76,7 @@ public final class TrainBench implements Callable<Integer> {
   @Option(names = "--length", description = "Token length L; default: each preset's own.")
   Integer length;
 
-  @Option(names = "--classes", defaultValue = "1000", description = "Classes C. Default: 1000.")
-  int classes;
-
-  @Option(names = "--vocab", defaultValue = "5000", description = "Vocabulary V. Default: 5000.")
-  int vocab;
+  @Mixin NetworkSizeOptions sizes;
 
   @Option(
       names = "--unique-tokens",
@@ -137,9 +134,6 @@ public final class TrainBench implements Callable<Integer> {
       description = "Python with torch. Default: ${DEFAULT-VALUE}.")
   String python;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed. Default: 42.")
-  long seed;
-
   @Override
   public Integer call() throws IOException, InterruptedException {
     int[] hw = parseImage(image);
@@ -163,7 +157,7 @@ public final class TrainBench implements Callable<Integer> {
       throw new IllegalArgumentException("--gemm-size must be >= 16, got " + gemmSize);
     }
     TrainBenchmark.Options options =
-        new TrainBenchmark.Options(warmup, repeats, steps, embedBatch, profile, seed);
+        new TrainBenchmark.Options(warmup, repeats, steps, embedBatch, profile, sizes.seed);
     if (peer && !Files.isRegularFile(peerScript)) {
       throw new NoSuchFileException(
           peerScript + " (--peer-script; run from the repository root or pass the path)");
@@ -183,7 +177,7 @@ public final class TrainBench implements Callable<Integer> {
         TrainConfig cfg = config(base, p, hw, b);
         LOG.info("train bench {} batch {} ({}x{})", p, b, hw[0], hw[1]);
         ProcessMemory.resetPeaks();
-        TrainBenchmark.Result r = TrainBenchmark.run(cfg, classes, vocab, b, options);
+        TrainBenchmark.Result r = TrainBenchmark.run(cfg, sizes.classes, sizes.vocab, b, options);
         Map<String, Object> row = row(r, peak);
         row.put("peak_rss_mib", Math.round(ProcessMemory.peakRssMiB()));
         row.put("peak_heap_mib", Math.round(ProcessMemory.peakHeapMiB()));
@@ -228,8 +222,8 @@ public final class TrainBench implements Callable<Integer> {
             "n", gemm.size(),
             "gflops", round3(peak / 1e9)));
     out.put("image", hw[0] + "x" + hw[1]);
-    out.put("classes", classes);
-    out.put("vocab", vocab);
+    out.put("classes", sizes.classes);
+    out.put("vocab", sizes.vocab);
     out.put("warmup", warmup);
     out.put("repeats", repeats);
     out.put("steps_per_repeat", steps);
@@ -284,7 +278,7 @@ public final class TrainBench implements Callable<Integer> {
   }
 
   private TrainConfig config(TrainConfig base, String preset, int[] hw, int batch) {
-    ModelConfig defaults = ModelConfig.preset(preset, classes, vocab);
+    ModelConfig defaults = ModelConfig.preset(preset, sizes.classes, sizes.vocab);
     List<String> sets = new ArrayList<>();
     sets.add("model.preset=" + preset);
     sets.add("data.image_height=" + hw[0]);
@@ -353,7 +347,7 @@ public final class TrainBench implements Callable<Integer> {
                 "--threads",
                 Integer.toString(nThreads),
                 "--seed",
-                Long.toString(seed)));
+                Long.toString(sizes.seed)));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     String t = Integer.toString(nThreads);
     pb.environment().put("OMP_NUM_THREADS", t);
