@@ -18,8 +18,9 @@ import org.tbps4j.model.layers.Layers;
  * model has the head).
  *
  * <p>An embedder can share a model with a training loop (not concurrently). Batches are capped at
- * {@link Layers#MAX_DROPOUT_BATCH}. Threads: ND4J's native ops use {@code OMP_NUM_THREADS} / {@link
- * #setThreads(int)}.
+ * {@link Layers#MAX_DROPOUT_BATCH}. Threads: ND4J's native ops use {@code OMP_NUM_THREADS}, read
+ * once at start-up ({@code Environment.setMaxThreads} has no effect in M2.1, so there is no
+ * run-time setter here).
  */
 public final class Embedder {
   private final TbpsModel model;
@@ -37,19 +38,6 @@ public final class Embedder {
     }
     this.model = model;
     this.batchSize = batchSize;
-  }
-
-  /**
-   * Sets the number of native threads ND4J uses for each op.
-   *
-   * @param threads {@code >= 1}
-   */
-  public static void setThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-    }
-    Nd4j.getEnvironment().setMaxThreads(threads);
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
   }
 
   /**
