@@ -63,18 +63,22 @@ public record TrainingData(
   public PkTrainingIterator trainIterator(long seed) {
     Augmentation aug = new Augmentation(config.flip(), config.padCrop());
     int workers = config.workers();
-    return new PkTrainingIterator(
-        dataset,
-        vocabulary,
-        loader,
-        new PkTrainingIterator.Config(
-            config.p(),
-            config.k(),
-            config.maxLength(),
-            aug,
-            seed,
-            workers,
-            Math.max(2, 2 * workers)));
+    PkTrainingIterator it =
+        new PkTrainingIterator(
+            dataset,
+            vocabulary,
+            loader,
+            new PkTrainingIterator.Config(
+                config.p(),
+                config.k(),
+                config.maxLength(),
+                aug,
+                seed,
+                workers,
+                Math.max(2, 2 * workers)));
+    return config.similarIdentities() > 0
+        ? it.similarIdentityBatches(config.similarIdentities())
+        : it;
   }
 
   /**

@@ -15,6 +15,7 @@ import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.sample.CaptionNeighbours;
 import org.tbps4j.data.sample.PkSampler;
 import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.Vocabulary;
@@ -63,7 +64,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   private final int[] labels;
   private final int[][] tokens;
   private final transient ClassMapping classes;
-  private final transient PkSampler sampler;
+  private transient PkSampler sampler;
   private final transient Prefetcher<MultiDataSet> prefetcher;
   private transient MultiDataSetPreProcessor preProcessor;
   private int epoch;
@@ -155,6 +156,25 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     this.sampler = new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1));
     this.prefetcher = new Prefetcher<>(config.workers(), config.prefetch(), "tbps-train-data");
     resetTo(0, 0);
+  }
+
+  /**
+   * Builds batches of similar identities from now on ({@link PkSampler#similarIdentities}): each
+   * batch's anchor identity takes its companions from its {@code neighbours} most similar
+   * identities by caption TF-IDF ({@link CaptionNeighbours}). Call before training starts; the
+   * iterator moves back to epoch 0, batch 0.
+   *
+   * @param neighbours identities considered per anchor (≥ 1; P − 1 or more fills whole batches)
+   * @return this iterator
+   * @throws IllegalArgumentException if neighbours &lt; 1
+   */
+  public PkTrainingIterator similarIdentityBatches(int neighbours) {
+    int[][] near = CaptionNeighbours.of(labels, tokens, Vocabulary.UNK + 1, neighbours);
+    this.sampler =
+        new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1))
+            .similarIdentities(near);
+    resetTo(0, 0);
+    return this;
   }
 
   /**

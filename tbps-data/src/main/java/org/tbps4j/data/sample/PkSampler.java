@@ -1,5 +1,6 @@
 package org.tbps4j.data.sample;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -35,6 +36,7 @@ public final class PkSampler {
   private final long seed;
   private final int[] classes; // distinct labels, ascending
   private final int[][] samplesOf; // per classes[i], sample indices ascending
+  private int[][] near; // per class slot: other slots, most similar first; null = random batches
 
   /**
    * Creates a sampler.
@@ -131,6 +133,41 @@ public final class PkSampler {
   }
 
   /**
+   * Switches to <b>similar-identity batches</b>: each batch starts from the next group in the
+   * shuffled order (its identity is the batch's <i>anchor</i>) and takes its other P − 1
+   * identities, while they have groups left in the epoch, from the anchor's list of similar
+   * identities, most similar first; only then from the shuffled order. Hard negatives in every
+   * batch: identities that a contrastive loss can only tell apart by their less salient details.
+   * Every group is still used exactly once per epoch, and the epoch is still a pure function of the
+   * seed and the epoch number.
+   *
+   * @param neighbours per label (array index = label), the labels of similar identities, most
+   *     similar first; labels without samples, or absent, are ignored
+   * @return this sampler
+   */
+  public PkSampler similarIdentities(int[][] neighbours) {
+    int[] slotOf = new int[classes[classes.length - 1] + 1];
+    Arrays.fill(slotOf, -1);
+    for (int j = 0; j < classes.length; j++) {
+      slotOf[classes[j]] = j;
+    }
+    int[][] n = new int[classes.length][];
+    for (int j = 0; j < classes.length; j++) {
+      int label = classes[j];
+      int[] list =
+          label < neighbours.length && neighbours[label] != null ? neighbours[label] : new int[0];
+      n[j] =
+          Arrays.stream(list)
+              .filter(l -> l >= 0 && l < slotOf.length && slotOf[l] >= 0 && l != label)
+              .map(l -> slotOf[l])
+              .distinct()
+              .toArray();
+    }
+    this.near = n;
+    return this;
+  }
+
+  /**
    * Number of identities with samples.
    *
    * @return the count
@@ -166,6 +203,9 @@ public final class PkSampler {
       }
     }
     Collections.shuffle(groups, rnd);
+    if (near != null) {
+      return similarBatches(new ArrayList<>(groups), rnd);
+    }
     List<int[]> batches = new ArrayList<>();
     boolean[] inBatch = new boolean[classes.length];
     while (!groups.isEmpty()) {
@@ -181,22 +221,81 @@ public final class PkSampler {
           taken++;
         }
       }
-      while (taken < p) {
-        int j = rnd.nextInt(classes.length);
-        if (inBatch[j]) {
-          continue;
-        }
-        inBatch[j] = true;
-        int[] s = samplesOf[j].clone();
-        shuffle(s, rnd);
-        for (int t = 0; t < k; t++) {
-          batch[taken * k + t] = t < s.length ? s[t] : s[rnd.nextInt(s.length)];
-        }
-        taken++;
-      }
+      completeWithFreshGroups(batch, taken, inBatch, rnd);
       batches.add(batch);
     }
     return batches;
+  }
+
+  /** Batches of an epoch when {@link #similarIdentities} is set; groups in shuffled order. */
+  private List<int[]> similarBatches(List<Group> order, Random rnd) {
+    List<ArrayDeque<Integer>> left = new ArrayList<>();
+    for (int j = 0; j < classes.length; j++) {
+      left.add(new ArrayDeque<>());
+    }
+    for (int g = 0; g < order.size(); g++) {
+      left.get(order.get(g).cls).add(g);
+    }
+    boolean[] used = new boolean[order.size()];
+    boolean[] inBatch = new boolean[classes.length];
+    List<int[]> batches = new ArrayList<>();
+    int cursor = 0;
+    int remaining = order.size();
+    while (remaining > 0) {
+      int[] batch = new int[p * k];
+      int taken = 0;
+      Arrays.fill(inBatch, false);
+      while (used[cursor]) {
+        cursor++;
+      }
+      Group anchor = order.get(cursor);
+      List<Integer> picked = new ArrayList<>();
+      picked.add(cursor);
+      inBatch[anchor.cls] = true;
+      for (int nb : near[anchor.cls]) {
+        if (picked.size() == p) {
+          break;
+        }
+        if (!inBatch[nb] && !left.get(nb).isEmpty()) {
+          inBatch[nb] = true;
+          picked.add(left.get(nb).peekFirst());
+        }
+      }
+      for (int g = cursor + 1; g < order.size() && picked.size() < p; g++) {
+        if (!used[g] && !inBatch[order.get(g).cls]) {
+          inBatch[order.get(g).cls] = true;
+          picked.add(g);
+        }
+      }
+      for (int g : picked) {
+        Group gr = order.get(g);
+        used[g] = true;
+        left.get(gr.cls).remove(g);
+        remaining--;
+        System.arraycopy(gr.samples, 0, batch, taken * k, k);
+        taken++;
+      }
+      completeWithFreshGroups(batch, taken, inBatch, rnd);
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  /** Fills groups taken..P-1 of a batch with fresh groups of identities not yet in it. */
+  private void completeWithFreshGroups(int[] batch, int taken, boolean[] inBatch, Random rnd) {
+    while (taken < p) {
+      int j = rnd.nextInt(classes.length);
+      if (inBatch[j]) {
+        continue;
+      }
+      inBatch[j] = true;
+      int[] s = samplesOf[j].clone();
+      shuffle(s, rnd);
+      for (int t = 0; t < k; t++) {
+        batch[taken * k + t] = t < s.length ? s[t] : s[rnd.nextInt(s.length)];
+      }
+      taken++;
+    }
   }
 
   /** A repeat for position t of a group: a sample of the identity not yet in the group if any. */

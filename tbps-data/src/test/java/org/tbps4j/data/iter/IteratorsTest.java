@@ -28,6 +28,7 @@ import org.tbps4j.data.Split;
 import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.sample.CaptionNeighbours;
 import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
 import org.tbps4j.data.text.Vocabulary;
@@ -147,6 +148,28 @@ class IteratorsTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> it.resetTo(0, 1000));
       assertTrue(e.getMessage().startsWith("batch index 1000 out of range [0, "), e.getMessage());
+    }
+  }
+
+  @Test
+  void similarIdentityBatchesStartFromTheAnchorsCaptionNeighbours() {
+    try (PkTrainingIterator it = iterator(Augmentation.NONE, 1).similarIdentityBatches(3)) {
+      int[] labels = new int[it.samples().size()];
+      int[][] tokens = new int[labels.length][];
+      for (int i = 0; i < labels.length; i++) {
+        CaptionRecord c = it.samples().get(i);
+        labels[i] = it.classes().classOf(c.personId());
+        tokens[i] = vocab.encode(c.caption(), 12);
+      }
+      int[][] near = CaptionNeighbours.of(labels, tokens, 2, 3);
+      int[] rows = it.batchSamples(0, 0);
+      int anchor = labels[rows[0]];
+      for (int g = 1; g < 4; g++) {
+        assertEquals(near[anchor][g - 1], labels[rows[2 * g]], "group " + g + " of batch 0");
+      }
+      MultiDataSet first = it.next();
+      assertArrayEquals(new long[] {8}, first.getLabels(0).shape());
+      assertEquals(anchor, first.getLabels(0).getInt(0));
     }
   }
 

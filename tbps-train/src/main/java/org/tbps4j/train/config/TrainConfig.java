@@ -107,6 +107,9 @@ public record TrainConfig(
    * @param minWordCount vocabulary minimum count on the train split
    * @param p identities per batch
    * @param k samples per identity
+   * @param similarIdentities 0 (default): the P identities of a batch are drawn at random; N &gt;
+   *     0: each batch's first identity takes its companions from its N most similar identities by
+   *     caption TF-IDF (hard negatives; {@code PkSampler#similarIdentities})
    * @param flip random horizontal flip in training
    * @param padCrop pad-and-random-crop margin in pixels (0 = off)
    * @param workers decoding threads of the training iterator
@@ -124,6 +127,7 @@ public record TrainConfig(
       Integer minWordCount,
       Integer p,
       Integer k,
+      Integer similarIdentities,
       Boolean flip,
       Integer padCrop,
       Integer workers,
@@ -146,6 +150,7 @@ public record TrainConfig(
             "data.p must be >= 2 (losses with negatives need at least two identities per batch), got "
                 + p);
       }
+      similarIdentities = nonNegative("data.similar_identities", similarIdentities, 0);
       flip = flip == null || flip;
       padCrop = nonNegative("data.pad_crop", padCrop, 0);
       workers = positive("data.workers", workers, 2);

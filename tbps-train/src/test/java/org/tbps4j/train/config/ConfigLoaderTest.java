@@ -58,6 +58,7 @@ class ConfigLoaderTest {
     assertEquals(c.loss(), c.lossOf(c.stages().get(0)));
     assertEquals(1e-3, c.optimizer().lr());
     assertEquals(1.0, c.eval().intervalEpochs());
+    assertEquals(0, c.data().similarIdentities());
   }
 
   @Test
@@ -89,6 +90,9 @@ class ConfigLoaderTest {
             .contains(
                 "model.preset: unknown value 'huge' (valid: micro, tiny, resnet18, resnet50)"),
         e.getMessage());
+    Path s = write(BASE.replace("  p: 4", "  p: 4\n  similar_identities: -1"));
+    e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(s, List.of()));
+    assertTrue(e.getMessage().contains("data.similar_identities"), e.getMessage());
     Path h = write(BASE.replace("lr: 0.001", "lr: fast"));
     e = assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(h, List.of()));
     assertTrue(e.getMessage().contains("optimizer.lr"), e.getMessage());
