@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       MetricsBench.class,
+      SearchBench.class,
       DataBench.class,
       ModelBench.class,
       TrainBench.class,

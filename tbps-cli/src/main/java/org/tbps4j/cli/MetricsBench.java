@@ -145,12 +145,14 @@ public final class MetricsBench implements Callable<Integer> {
     return row;
   }
 
-  private static INDArray unit(INDArray x) {
+  /** Rows scaled to unit L2 norm, in place. */
+  static INDArray unit(INDArray x) {
     INDArray norms = x.norm2(1).addi(1e-12f);
     return x.diviColumnVector(norms);
   }
 
-  private static double round(double v) {
+  /** Rounded to three decimals. */
+  static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 }

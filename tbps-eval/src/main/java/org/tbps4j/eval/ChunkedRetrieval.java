@@ -174,9 +174,44 @@ public final class ChunkedRetrieval {
    * @return best gallery indices per query, ties by index
    */
   public int[][] topK(Scorer scorer, int queryCount, int gallerySize, int k) {
+    return topKWithScores(scorer, queryCount, gallerySize, k).indices();
+  }
+
+  /**
+   * Top-k indices and their scores per query.
+   *
+   * @param indices best gallery indices per query, best first, ties by index
+   * @param scores the scores of those items, same layout
+   */
+  public record Top(int[][] indices, double[][] scores) {}
+
+  /**
+   * Top-k search with a custom scorer, keeping the scores of the hits (so a caller never has to
+   * score a query against the whole gallery a second time to report them).
+   *
+   * @param scorer produces {@code [chunk, G]} score blocks
+   * @param queryCount {@code Q}
+   * @param gallerySize {@code G}
+   * @param k results per query
+   * @return best gallery indices per query with their scores
+   */
+  public Top topKWithScores(Scorer scorer, int queryCount, int gallerySize, int k) {
     int[][] tops = new int[queryCount][];
-    forEachRow(scorer, queryCount, gallerySize, (i, row) -> tops[i] = Ranking.topK(row, k));
-    return tops;
+    double[][] scores = new double[queryCount][];
+    forEachRow(
+        scorer,
+        queryCount,
+        gallerySize,
+        (i, row) -> {
+          int[] t = Ranking.topK(row, k);
+          double[] v = new double[t.length];
+          for (int j = 0; j < t.length; j++) {
+            v[j] = row[t[j]];
+          }
+          tops[i] = t;
+          scores[i] = v;
+        });
+    return new Top(tops, scores);
   }
 
   /**

@@ -95,6 +95,34 @@ class RetrievalDifferentialTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 64})
+  void topKWithScoresAgreesWithFullSortAndKeepsTheScores(int chunk) {
+    Random rnd = new Random(100 + chunk);
+    ChunkedRetrieval cr = new ChunkedRetrieval(chunk);
+    for (int trial = 0; trial < 40; trial++) {
+      Case c = randomCase(rnd, trial % 2 == 0);
+      INDArray full = Nd4j.createFromArray(c.s);
+      int g = c.s[0].length;
+      int k = 1 + rnd.nextInt(g);
+      ChunkedRetrieval.Top top =
+          cr.topKWithScores(
+              (from, to) ->
+                  full.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup(),
+              c.s.length,
+              g,
+              k);
+      for (int q = 0; q < c.s.length; q++) {
+        Integer[] order = SlowRetrieval.order(c.s[q]);
+        int[] expected = Arrays.stream(order).limit(k).mapToInt(Integer::intValue).toArray();
+        assertArrayEquals(expected, top.indices()[q], "trial " + trial + " query " + q);
+        for (int j = 0; j < k; j++) {
+          assertEquals(c.s[q][expected[j]], top.scores()[q][j], 0.0, "score of hit " + j);
+        }
+      }
+    }
+  }
+
   @Test
   void embeddingsPathAgreesWithExplicitMatrix() {
     Nd4j.getRandom().setSeed(5);

@@ -203,14 +203,13 @@ public final class Gallery {
     }
     int q = queries.size();
     ChunkedRetrieval cr = new ChunkedRetrieval(ChunkedRetrieval.chunkSizeFor(size(), 64L << 20));
-    int[][] top = cr.topK(scorer(queries), q, size(), Math.min(k, size()));
-    ChunkedRetrieval.Scorer single = scorer(queries);
+    ChunkedRetrieval.Top top = cr.topKWithScores(scorer(queries), q, size(), Math.min(k, size()));
     List<List<Hit>> out = new ArrayList<>(q);
     for (int i = 0; i < q; i++) {
-      INDArray row = single.score(i, i + 1);
-      List<Hit> hits = new ArrayList<>(top[i].length);
-      for (int idx : top[i]) {
-        hits.add(new Hit(idx, personIds[idx], paths.get(idx), row.getDouble(0, idx)));
+      int[] idx = top.indices()[i];
+      List<Hit> hits = new ArrayList<>(idx.length);
+      for (int j = 0; j < idx.length; j++) {
+        hits.add(new Hit(idx[j], personIds[idx[j]], paths.get(idx[j]), top.scores()[i][j]));
       }
       out.add(hits);
     }
