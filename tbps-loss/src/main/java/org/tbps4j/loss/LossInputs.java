@@ -342,9 +342,10 @@ public final class LossInputs {
   /**
    * Row-wise log-softmax of logits [N,K], computed as {@code z − log Σ exp(z)} with {@code z = v −
    * max_k v} so that it stays finite for any finite logits. The stock {@code log_softmax} op of
-   * ND4J 1.0.0-M2.1 returns NaN in float as soon as a logit exceeds ~88 (it exponentiates without
-   * subtracting the maximum), which a raw-embedding loss such as CMPM reaches once the image
-   * embeddings grow. The maximum carries no gradient (its contributions cancel exactly).
+   * ND4J 1.0.0-M2.1 takes the log of the softmax: in float, a logit ~100 or more below its row's
+   * maximum gets softmax 0 and log-probability −∞ (with a zero gradient), and −∞ times a zero (a
+   * one-hot mask, CMPM's p·log p) is NaN. Raw-embedding losses such as CMPM reach such gaps once
+   * the embeddings grow. The maximum carries no gradient (its contributions cancel exactly).
    */
   SDVariable logSoftmax(SDVariable logits) {
     SameDiff sd = sameDiff();

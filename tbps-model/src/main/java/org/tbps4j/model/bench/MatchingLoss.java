@@ -18,8 +18,9 @@ import org.tbps4j.model.TbpsModel;
  *
  * with {@code X, T} the raw embeddings, hats the normalised ones, {@code τ = 0.1}; with ESA, plus
  * {@code −mean diag(logsoftmax_rows(S_set/τ))}. Composed from stock ops (one-hot labels, a
- * max-shifted log-softmax: ND4J M2.1's {@code log_softmax} op is NaN in float once a logit exceeds
- * ~88, which the raw-embedding classifier logits can reach).
+ * max-shifted log-softmax: ND4J M2.1's {@code log_softmax} op returns −∞ in float for a logit ~100
+ * or more below its row's maximum, and NaN once that meets a zero of the one-hot labels; the
+ * raw-embedding classifier logits can spread that far).
  */
 public final class MatchingLoss {
   /** Name of the loss variable. */
