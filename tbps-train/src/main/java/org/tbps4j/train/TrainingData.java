@@ -61,24 +61,13 @@ public record TrainingData(
    * @return a new iterator at epoch 0, batch 0
    */
   public PkTrainingIterator trainIterator(long seed) {
-    Augmentation aug = new Augmentation(config.flip(), config.padCrop());
     int workers = config.workers();
-    PkTrainingIterator it =
-        new PkTrainingIterator(
-            dataset,
-            vocabulary,
-            loader,
-            new PkTrainingIterator.Config(
-                config.p(),
-                config.k(),
-                config.maxLength(),
-                aug,
-                seed,
-                workers,
-                Math.max(2, 2 * workers)));
-    return config.similarIdentities() > 0
-        ? it.similarIdentityBatches(config.similarIdentities())
-        : it;
+    return iterator(
+        new Augmentation(config.flip(), config.padCrop()),
+        seed,
+        workers,
+        Math.max(2, 2 * workers),
+        config.similarIdentities());
   }
 
   /**
@@ -89,6 +78,11 @@ public record TrainingData(
    * @return a new iterator
    */
   public PkTrainingIterator calibrationIterator(long seed) {
+    return iterator(Augmentation.NONE, seed, config.workers(), 2, 0);
+  }
+
+  private PkTrainingIterator iterator(
+      Augmentation aug, long seed, int workers, int prefetch, int similarIdentities) {
     return new PkTrainingIterator(
         dataset,
         vocabulary,
@@ -97,10 +91,11 @@ public record TrainingData(
             config.p(),
             config.k(),
             config.maxLength(),
-            Augmentation.NONE,
+            aug,
             seed,
-            config.workers(),
-            2));
+            workers,
+            prefetch,
+            similarIdentities));
   }
 
   /**

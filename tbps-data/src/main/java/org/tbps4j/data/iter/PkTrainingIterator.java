@@ -64,7 +64,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   private final int[] labels;
   private final int[][] tokens;
   private final transient ClassMapping classes;
-  private transient PkSampler sampler;
+  private final transient PkSampler sampler;
   private final transient Prefetcher<MultiDataSet> prefetcher;
   private transient MultiDataSetPreProcessor preProcessor;
   private int epoch;
@@ -80,6 +80,9 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
    * @param seed master seed of sampling and augmentation
    * @param workers decoding threads (0 = decode on the caller's thread)
    * @param prefetch batches built ahead (≥ 1)
+   * @param similarIdentities 0: the P identities of a batch are random; N &gt; 0: similar-identity
+   *     batches ({@link PkSampler#similarIdentities}), each batch's anchor taking its companions
+   *     from its N most similar identities by caption TF-IDF ({@link CaptionNeighbours})
    */
   public record Config(
       int p,
@@ -88,7 +91,8 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       Augmentation augmentation,
       long seed,
       int workers,
-      int prefetch) {
+      int prefetch,
+      int similarIdentities) {
     /**
      * Validates the settings.
      *
@@ -107,6 +111,32 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       if (augmentation == null) {
         throw new IllegalArgumentException("augmentation must not be null (use NONE)");
       }
+      if (similarIdentities < 0) {
+        throw new IllegalArgumentException(
+            "similarIdentities must be >= 0, got " + similarIdentities);
+      }
+    }
+
+    /**
+     * Settings with random batches (no similar-identity grouping).
+     *
+     * @param p identities per batch
+     * @param k samples per identity
+     * @param maxLength token length L
+     * @param augmentation augmentation
+     * @param seed master seed
+     * @param workers decoding threads
+     * @param prefetch batches built ahead
+     */
+    public Config(
+        int p,
+        int k,
+        int maxLength,
+        Augmentation augmentation,
+        long seed,
+        int workers,
+        int prefetch) {
+      this(p, k, maxLength, augmentation, seed, workers, prefetch, 0);
     }
 
     /**
@@ -153,28 +183,15 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       labels[i] = classes.classOf(c.personId());
       tokens[i] = vocabulary.encode(c.tokens(), config.maxLength());
     }
-    this.sampler = new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1));
+    PkSampler pk = new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1));
+    this.sampler =
+        config.similarIdentities() == 0
+            ? pk
+            : pk.similarIdentities(
+                CaptionNeighbours.of(
+                    labels, tokens, Vocabulary.UNK + 1, config.similarIdentities()));
     this.prefetcher = new Prefetcher<>(config.workers(), config.prefetch(), "tbps-train-data");
     resetTo(0, 0);
-  }
-
-  /**
-   * Builds batches of similar identities from now on ({@link PkSampler#similarIdentities}): each
-   * batch's anchor identity takes its companions from its {@code neighbours} most similar
-   * identities by caption TF-IDF ({@link CaptionNeighbours}). Call before training starts; the
-   * iterator moves back to epoch 0, batch 0.
-   *
-   * @param neighbours identities considered per anchor (≥ 1; P − 1 or more fills whole batches)
-   * @return this iterator
-   * @throws IllegalArgumentException if neighbours &lt; 1
-   */
-  public PkTrainingIterator similarIdentityBatches(int neighbours) {
-    int[][] near = CaptionNeighbours.of(labels, tokens, Vocabulary.UNK + 1, neighbours);
-    this.sampler =
-        new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1))
-            .similarIdentities(near);
-    resetTo(0, 0);
-    return this;
   }
 
   /**

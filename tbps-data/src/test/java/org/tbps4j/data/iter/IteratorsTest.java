@@ -153,7 +153,12 @@ class IteratorsTest {
 
   @Test
   void similarIdentityBatchesStartFromTheAnchorsCaptionNeighbours() {
-    try (PkTrainingIterator it = iterator(Augmentation.NONE, 1).similarIdentityBatches(3)) {
+    try (PkTrainingIterator it =
+        new PkTrainingIterator(
+            ds,
+            vocab,
+            loader,
+            new PkTrainingIterator.Config(4, 2, 12, Augmentation.NONE, 5, 1, 3, 3))) {
       int[] labels = new int[it.samples().size()];
       int[][] tokens = new int[labels.length][];
       for (int i = 0; i < labels.length; i++) {
@@ -171,6 +176,15 @@ class IteratorsTest {
       assertArrayEquals(new long[] {8}, first.getLabels(0).shape());
       assertEquals(anchor, first.getLabels(0).getInt(0));
     }
+  }
+
+  @Test
+  void negativeSimilarIdentitiesIsRejectedByName() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PkTrainingIterator.Config(4, 2, 12, Augmentation.NONE, 5, 1, 3, -1));
+    assertTrue(e.getMessage().contains("similarIdentities must be >= 0, got -1"), e.getMessage());
   }
 
   @Test
