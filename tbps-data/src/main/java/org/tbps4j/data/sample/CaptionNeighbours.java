@@ -1,9 +1,11 @@
 package org.tbps4j.data.sample;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * Identities that are described alike: for each identity, the others ranked by the cosine
@@ -67,7 +69,8 @@ public final class CaptionNeighbours {
         }
       }
     }
-    double[] norm = new double[maxLabel + 1];
+    // unit TF-IDF vectors, and the inverted index term -> (identity, weight)
+    Map<Integer, List<Posting>> postings = new HashMap<>();
     for (int l = 0; l <= maxLabel; l++) {
       Map<Integer, Double> m = tf.get(l);
       if (m == null) {
@@ -79,42 +82,65 @@ public final class CaptionNeighbours {
         e.setValue(w);
         sq += w * w;
       }
-      norm[l] = Math.sqrt(sq);
-    }
-    int[][] out = new int[maxLabel + 1][];
-    for (int a = 0; a <= maxLabel; a++) {
-      if (tf.get(a) == null) {
-        continue;
-      }
-      List<double[]> scored = new ArrayList<>();
-      for (int b = 0; b <= maxLabel; b++) {
-        if (b != a && tf.get(b) != null) {
-          scored.add(new double[] {cosine(tf.get(a), tf.get(b), norm[a] * norm[b]), b});
+      double norm = Math.sqrt(sq);
+      for (Map.Entry<Integer, Double> e : m.entrySet()) {
+        if (norm > 0 && e.getValue() != 0) {
+          e.setValue(e.getValue() / norm);
+          postings
+              .computeIfAbsent(e.getKey(), t -> new ArrayList<>())
+              .add(new Posting(l, e.getValue()));
+        } else {
+          e.setValue(0.0);
         }
       }
-      scored.sort((x, y) -> x[0] != y[0] ? Double.compare(y[0], x[0]) : Double.compare(x[1], y[1]));
-      int n = Math.min(count, scored.size());
-      out[a] = new int[n];
-      for (int i = 0; i < n; i++) {
-        out[a][i] = (int) scored.get(i)[1];
+    }
+    int[][] out = new int[maxLabel + 1][];
+    double[] dot = new double[maxLabel + 1];
+    for (int a = 0; a <= maxLabel; a++) {
+      Map<Integer, Double> m = tf.get(a);
+      if (m == null) {
+        continue;
       }
+      Arrays.fill(dot, 0);
+      for (Map.Entry<Integer, Double> e : m.entrySet()) {
+        if (e.getValue() != 0) {
+          for (Posting post : postings.get(e.getKey())) {
+            dot[post.label()] += e.getValue() * post.weight();
+          }
+        }
+      }
+      out[a] = best(tf, dot, a, count);
     }
     return out;
   }
 
-  private static double cosine(Map<Integer, Double> x, Map<Integer, Double> y, double norms) {
-    if (norms == 0) {
-      return 0;
-    }
-    Map<Integer, Double> small = x.size() <= y.size() ? x : y;
-    Map<Integer, Double> large = small == x ? y : x;
-    double dot = 0;
-    for (Map.Entry<Integer, Double> e : small.entrySet()) {
-      Double w = large.get(e.getKey());
-      if (w != null) {
-        dot += e.getValue() * w;
+  /** One identity's unit TF-IDF weight for a term. */
+  private record Posting(int label, double weight) {}
+
+  /**
+   * The {@code count} labels other than {@code a} with the highest {@code dot}, ties by the smaller
+   * label, best first (a bounded heap: no sort of all identities).
+   */
+  private static int[] best(List<Map<Integer, Double>> tf, double[] dot, int a, int count) {
+    // head = the worst kept: lowest score, then larger label
+    PriorityQueue<Integer> kept =
+        new PriorityQueue<>(
+            (x, y) -> dot[x] != dot[y] ? Double.compare(dot[x], dot[y]) : Integer.compare(y, x));
+    for (int b = 0; b < dot.length; b++) {
+      if (b == a || tf.get(b) == null) {
+        continue;
+      }
+      if (kept.size() < count) {
+        kept.add(b);
+      } else if (dot[b] > dot[kept.peek()]) {
+        kept.poll();
+        kept.add(b);
       }
     }
-    return dot / norms;
+    int[] order = new int[kept.size()];
+    for (int i = order.length - 1; i >= 0; i--) {
+      order[i] = kept.poll();
+    }
+    return order;
   }
 }

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,92 @@ class SimilarBatchesTest {
     double cos24 = idfGreen * idfGreen / (n2 * Math.sqrt(idfHat * idfHat + idfGreen * idfGreen));
     assertTrue(cos24 > cos20 && cos20 > cos21, cos24 + " " + cos20 + " " + cos21);
     assertArrayEquals(new int[] {4, 0, 1}, near[2]);
+  }
+
+  /** The obvious version: every pair's cosine from raw TF-IDF maps, a full sort per identity. */
+  private static double[][] bruteCosines(int[] labels, int[][] tokens, int firstWordId, int ids) {
+    List<Map<Integer, Double>> tf = new ArrayList<>();
+    for (int l = 0; l < ids; l++) {
+      tf.add(new HashMap<>());
+    }
+    for (int i = 0; i < labels.length; i++) {
+      for (int t : tokens[i]) {
+        if (t >= firstWordId) {
+          tf.get(labels[i]).merge(t, 1.0, Double::sum);
+        }
+      }
+    }
+    Map<Integer, Integer> df = new HashMap<>();
+    for (Map<Integer, Double> m : tf) {
+      m.keySet().forEach(t -> df.merge(t, 1, Integer::sum));
+    }
+    double[][] cos = new double[ids][ids];
+    for (int a = 0; a < ids; a++) {
+      for (int b = 0; b < ids; b++) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (Map.Entry<Integer, Double> e : tf.get(a).entrySet()) {
+          double w = e.getValue() * Math.log((double) ids / df.get(e.getKey()));
+          na += w * w;
+          Double v = tf.get(b).get(e.getKey());
+          if (v != null) {
+            dot += w * v * Math.log((double) ids / df.get(e.getKey()));
+          }
+        }
+        for (Map.Entry<Integer, Double> e : tf.get(b).entrySet()) {
+          double w = e.getValue() * Math.log((double) ids / df.get(e.getKey()));
+          nb += w * w;
+        }
+        cos[a][b] = na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
+      }
+    }
+    return cos;
+  }
+
+  @Test
+  void captionNeighboursAgreeWithABruteForceRanking() {
+    Random rnd = new Random(13);
+    for (int trial = 0; trial < 20; trial++) {
+      int ids = 2 + rnd.nextInt(30);
+      int captions = ids * (1 + rnd.nextInt(4));
+      int[] labels = new int[captions];
+      int[][] tokens = new int[captions][];
+      for (int i = 0; i < captions; i++) {
+        labels[i] = i % ids;
+        tokens[i] = new int[1 + rnd.nextInt(8)];
+        for (int j = 0; j < tokens[i].length; j++) {
+          tokens[i][j] = rnd.nextInt(12); // ids 0, 1 are not words
+        }
+      }
+      int count = 1 + rnd.nextInt(ids);
+      int[][] near = CaptionNeighbours.of(labels, tokens, 2, count);
+      double[][] cos = bruteCosines(labels, tokens, 2, ids);
+      for (int a = 0; a < ids; a++) {
+        final int anchor = a;
+        Integer[] order = new Integer[ids - 1];
+        for (int b = 0, o = 0; b < ids; b++) {
+          if (b != a) {
+            order[o++] = b;
+          }
+        }
+        Arrays.sort(
+            order,
+            (x, y) ->
+                cos[anchor][x] != cos[anchor][y]
+                    ? Double.compare(cos[anchor][y], cos[anchor][x])
+                    : Integer.compare(x, y));
+        assertEquals(Math.min(count, ids - 1), near[a].length, "trial " + trial + " id " + a);
+        for (int i = 0; i < near[a].length; i++) {
+          // same ranking up to rounding: the i-th neighbour has the i-th best cosine
+          assertEquals(
+              cos[a][order[i]],
+              cos[a][near[a][i]],
+              1e-12,
+              "trial " + trial + " id " + a + " rank " + i);
+        }
+      }
+    }
   }
 
   @Test
