@@ -3,18 +3,13 @@ package org.tbps4j.ui;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.deeplearning4j.core.storage.StatsStorage;
-import org.deeplearning4j.core.storage.StatsStorageEvent;
 import org.deeplearning4j.ui.api.HttpMethod;
 import org.deeplearning4j.ui.api.Route;
-import org.deeplearning4j.ui.api.UIModule;
 import org.deeplearning4j.ui.i18n.I18NProvider;
-import org.deeplearning4j.ui.i18n.I18NResource;
 import org.deeplearning4j.ui.model.stats.StatsListener;
 
 /**
@@ -23,17 +18,11 @@ import org.deeplearning4j.ui.model.stats.StatsListener;
  * model graph ({@code /train/model/graph}): that page draws DL4J layer configurations, which a
  * SameDiff model does not have (DL4J's handler would log a parse error per request).
  */
-final class IndexModule implements UIModule {
+final class IndexModule extends StorageModule {
   /** The SameDiff graph page inside DL4J's vertx jar. */
   static final String SAMEDIFF_PAGE = "templates/SameDiffUI.html";
 
-  private final List<StatsStorage> storages = new CopyOnWriteArrayList<>();
   private final ClasspathAssets resources = new ClasspathAssets();
-
-  @Override
-  public List<String> getCallbackTypeIDs() {
-    return List.of();
-  }
 
   @Override
   public List<Route> getRoutes() {
@@ -99,23 +88,5 @@ final class IndexModule implements UIModule {
         """
             .formatted(sessions.size(), list);
     rc.response().putHeader("content-type", "text/html; charset=utf-8").end(html);
-  }
-
-  @Override
-  public void reportStorageEvents(Collection<StatsStorageEvent> events) {}
-
-  @Override
-  public void onAttach(StatsStorage statsStorage) {
-    storages.add(statsStorage);
-  }
-
-  @Override
-  public void onDetach(StatsStorage statsStorage) {
-    storages.remove(statsStorage);
-  }
-
-  @Override
-  public List<I18NResource> getInternationalizationResources() {
-    return List.of();
   }
 }

@@ -5,20 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorage;
-import org.deeplearning4j.core.storage.StatsStorageEvent;
 import org.deeplearning4j.ui.api.HttpMethod;
 import org.deeplearning4j.ui.api.Route;
-import org.deeplearning4j.ui.api.UIModule;
-import org.deeplearning4j.ui.i18n.I18NResource;
 
 /**
  * The loss-terms page: every loss term, the total and the learning rate per iteration, from the
@@ -30,7 +25,7 @@ import org.deeplearning4j.ui.i18n.I18NResource;
  * terms} (term name to values, {@code null} where a stage did not have the term), evenly subsampled
  * to at most {@code max_points} (default {@value #DEFAULT_MAX_POINTS}) with the last step kept.
  */
-final class LossTermsModule implements UIModule {
+final class LossTermsModule extends StorageModule {
   /** The page. */
   static final String PAGE = "/tbps/losses";
 
@@ -40,13 +35,6 @@ final class LossTermsModule implements UIModule {
   static final int DEFAULT_MAX_POINTS = 1000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  private final List<StatsStorage> storages = new CopyOnWriteArrayList<>();
-
-  @Override
-  public List<String> getCallbackTypeIDs() {
-    return List.of();
-  }
 
   @Override
   public List<Route> getRoutes() {
@@ -195,23 +183,5 @@ final class LossTermsModule implements UIModule {
       out.add(all.get((int) Math.round((double) i * (n - 1) / (maxPoints - 1))));
     }
     return out;
-  }
-
-  @Override
-  public void reportStorageEvents(Collection<StatsStorageEvent> events) {}
-
-  @Override
-  public void onAttach(StatsStorage statsStorage) {
-    storages.add(statsStorage);
-  }
-
-  @Override
-  public void onDetach(StatsStorage statsStorage) {
-    storages.remove(statsStorage);
-  }
-
-  @Override
-  public List<I18NResource> getInternationalizationResources() {
-    return List.of();
   }
 }
