@@ -14,7 +14,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.ui.model.stats.StatsListener;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -105,14 +104,7 @@ public final class DashboardBench implements Callable<Integer> {
     TbpsModel model = TbpsModel.create(c);
     LossMix mix = LossMix.builder().add("cmpm", 1).add("cmpc", 0.8).build();
     ModelFactory.attach(model, mix);
-    model
-        .sameDiff()
-        .setTrainingConfig(
-            TrainingConfig.builder()
-                .updater(new Adam(1e-4))
-                .dataSetFeatureMapping(model.featureNames())
-                .dataSetLabelMapping(model.labelNames())
-                .build());
+    model.sameDiff().setTrainingConfig(model.trainingConfig(new Adam(1e-4)).build());
     MultiDataSet mds = randomBatch(model, c);
     LossTermsListener terms = new LossTermsListener(ModelFactory.termWeights(mix), sizes.seed);
     LOG.info("dashboard bench {}: batch {}, {} warm-up steps", preset, batch, warmup);

@@ -25,11 +25,13 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.tbps4j.model.layers.DualPathGraph;
 
 /**
@@ -236,6 +238,21 @@ public final class TbpsModel {
    */
   public List<String> labelNames() {
     return List.of(GraphNames.LABELS);
+  }
+
+  /**
+   * A training configuration for {@link #trainingBatch} batches: the updater, and the feature and
+   * label placeholders mapped to {@link #featureNames()} and {@link #labelNames()}; add
+   * regularisation on the builder if wanted.
+   *
+   * @param updater the optimiser
+   * @return the builder, ready to {@code build()}
+   */
+  public TrainingConfig.Builder trainingConfig(IUpdater updater) {
+    return TrainingConfig.builder()
+        .updater(updater)
+        .dataSetFeatureMapping(featureNames())
+        .dataSetLabelMapping(labelNames());
   }
 
   /**

@@ -3,7 +3,6 @@ package org.tbps4j.model;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -76,14 +75,7 @@ public final class TestData {
    * @param lr learning rate
    */
   public static void train(TbpsModel model, double lr) {
-    model
-        .sameDiff()
-        .setTrainingConfig(
-            TrainingConfig.builder()
-                .updater(new Adam(lr))
-                .dataSetFeatureMapping(model.featureNames())
-                .dataSetLabelMapping(model.labelNames())
-                .build());
+    model.sameDiff().setTrainingConfig(model.trainingConfig(new Adam(lr)).build());
   }
 
   /**

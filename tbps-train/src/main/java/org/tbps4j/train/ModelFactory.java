@@ -147,11 +147,7 @@ public final class ModelFactory {
           case "sgd" -> o.nesterov() ? new Nesterovs(schedule, o.momentum()) : new Sgd(schedule);
           default -> throw new IllegalArgumentException("optimizer.type: " + o.type());
         };
-    TrainingConfig.Builder b =
-        TrainingConfig.builder()
-            .updater(updater)
-            .dataSetFeatureMapping(model.featureNames().toArray(new String[0]))
-            .dataSetLabelMapping(model.labelNames().toArray(new String[0]));
+    TrainingConfig.Builder b = model.trainingConfig(updater);
     if (o.weightDecay() > 0) {
       b.weightDecay(o.weightDecay(), true);
     }

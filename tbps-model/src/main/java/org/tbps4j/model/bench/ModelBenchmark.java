@@ -2,7 +2,6 @@ package org.tbps4j.model.bench;
 
 import java.util.Arrays;
 import java.util.Map;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -76,14 +75,7 @@ public final class ModelBenchmark {
     TbpsModel model = TbpsModel.create(config);
     double build = seconds(t0);
     MatchingLoss.define(model);
-    model
-        .sameDiff()
-        .setTrainingConfig(
-            TrainingConfig.builder()
-                .updater(new Adam(1e-4))
-                .dataSetFeatureMapping(model.featureNames())
-                .dataSetLabelMapping(model.labelNames())
-                .build());
+    model.sameDiff().setTrainingConfig(model.trainingConfig(new Adam(1e-4)).build());
     INDArray images =
         Nd4j.rand(DataType.FLOAT, batch, 3, config.imageHeight(), config.imageWidth()).subi(0.5);
     int[] ids = new int[batch * config.maxLength()];
