@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       LossValueCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      ProbeCommand.class,
       QuickstartCommand.class,
       SearchCommand.class,
       SweepCommand.class,

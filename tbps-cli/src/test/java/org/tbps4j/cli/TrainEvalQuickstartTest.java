@@ -73,6 +73,70 @@ class TrainEvalQuickstartTest {
     JsonNode stored = Json.MAPPER.readTree(run.resolve("metrics.json").toFile()).get("test");
     assertEquals(stored.get("R@1").asDouble(), j.get("R@1").asDouble(), 1e-9);
     assertEquals(stored.get("mAP").asDouble(), j.get("mAP").asDouble(), 1e-9);
+    // probe: on the image side every image of the split is labelled with its person's gender
+    CliRun p =
+        CliRun.of(
+            "probe",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "test",
+            "--json");
+    assertEquals(0, p.exitCode(), p.err());
+    assertTrue(p.err().contains("probe: embedding the train split"), p.err());
+    long testImages = 0;
+    for (JsonNode entry : Json.MAPPER.readTree(data.resolve("reid_raw.json").toFile())) {
+      testImages += entry.get("split").asText().equals("test") ? 1 : 0;
+    }
+    JsonNode gender = null;
+    for (JsonNode a : Json.MAPPER.readTree(p.out()).get("attributes")) {
+      if (a.get("attribute").asText().equals("gender")) {
+        gender = a;
+      }
+    }
+    assertTrue(gender != null, p.out());
+    assertEquals(testImages, gender.get("image").get("evaluated").asLong());
+    for (String side : new String[] {"image", "text"}) {
+      double acc = gender.get(side).get("accuracy").asDouble();
+      double maj = gender.get(side).get("majority").asDouble();
+      assertTrue(acc >= 0 && acc <= 100 && maj >= 0 && maj <= 100, gender.toString());
+    }
+    CliRun table =
+        CliRun.of(
+            "probe",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "test");
+    assertEquals(0, table.exitCode(), table.err());
+    assertTrue(
+        table.out().startsWith("linear probes fitted on train, evaluated on test"), table.out());
+    assertTrue(table.out().contains("\ngender "), table.out());
+    Path notSynthetic = Files.createDirectories(dir.resolve("not-synthetic"));
+    Files.copy(data.resolve("reid_raw.json"), notSynthetic.resolve("reid_raw.json"));
+    assertBadInput(
+        CliRun.of(
+            "probe",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--data",
+            notSynthetic.toString()),
+        "attributes.json not found: tbps probe needs a synthetic dataset");
+    assertBadInput(
+        CliRun.of(
+            "probe",
+            "--model",
+            run.resolve("model.zip").toString(),
+            "--data",
+            data.toString(),
+            "--fit",
+            "val"),
+        "--fit and --split are both 'val'");
+
     String html = Files.readString(run.resolve("report.html"));
     assertTrue(html.contains("Sampled queries"));
     assertTrue(html.contains("Failures by attribute"));
