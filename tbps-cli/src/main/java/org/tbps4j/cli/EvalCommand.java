@@ -13,6 +13,7 @@ import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.SplitEvaluator;
 import org.tbps4j.train.report.HtmlReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,12 +31,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "M",
-      description = "A model.zip from tbps train.")
-  Path model;
+  @Mixin SavedModelOption model;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root.")
   Path data;
@@ -72,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Split s = Split.fromName(split);
-    SavedRun run = SavedRun.load(model);
+    SavedRun run = model.load();
     String fmt =
         format != null ? format : run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
     PedesDataset ds =
@@ -82,7 +78,9 @@ public final class EvalCommand implements Callable<Integer> {
     Path reportFile = null;
     if (!noReport) {
       reportFile =
-          report != null ? report : model.toAbsolutePath().getParent().resolve("report.html");
+          report != null
+              ? report
+              : model.path().toAbsolutePath().getParent().resolve("report.html");
       writeReport(run, o, data, reportFile, samples, Map.of());
     }
     if (json) {

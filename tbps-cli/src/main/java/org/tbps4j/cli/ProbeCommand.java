@@ -18,6 +18,7 @@ import org.tbps4j.eval.LinearProbe;
 import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.report.AttributeProbe;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,12 +36,7 @@ import picocli.CommandLine.Spec;
 public final class ProbeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "M",
-      description = "A model.zip from tbps train.")
-  Path model;
+  @Mixin SavedModelOption model;
 
   @Option(
       names = "--data",
@@ -90,7 +86,7 @@ public final class ProbeCommand implements Callable<Integer> {
               + " not found: tbps probe needs a synthetic dataset (tbps synth writes the attribute"
               + " table it reads)");
     }
-    SavedRun run = SavedRun.load(model);
+    SavedRun run = model.load();
     String fmt = run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
     PedesDataset ds =
         PedesDataset.load(DatasetFormat.fromName(fmt), data, null, ReadOptions.defaults());
@@ -123,7 +119,7 @@ public final class ProbeCommand implements Callable<Integer> {
 
   private Map<String, Object> toJson(List<AttributeProbe.Row> rows, Split f, Split s) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("model", model.toAbsolutePath().toString());
+    m.put("model", model.path().toAbsolutePath().toString());
     m.put("fit", f.jsonName());
     m.put("split", s.jsonName());
     m.put("ridge", ridge);

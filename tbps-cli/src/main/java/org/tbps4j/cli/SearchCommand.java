@@ -24,6 +24,7 @@ import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
 import org.tbps4j.train.SavedRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,12 +53,7 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "M",
-      description = "A model.zip from tbps train.")
-  Path model;
+  @Mixin SavedModelOption model;
 
   @Option(
       names = "--gallery",
@@ -104,7 +100,7 @@ public final class SearchCommand implements Callable<Integer> {
     if (query.isBlank()) {
       throw new IllegalArgumentException("--query is empty");
     }
-    SavedRun run = SavedRun.load(model);
+    SavedRun run = model.load();
     Embedder embedder = new Embedder(run.model(), batch);
     Path imageRoot;
     Gallery g;
@@ -164,7 +160,7 @@ public final class SearchCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       throw new IllegalArgumentException(dir + ": no images (jpg, jpeg, png, bmp) in this folder");
     }
-    String key = cacheKey(model, dir, files);
+    String key = cacheKey(model.path(), dir, files);
     Path cache = dir.resolve(CACHE);
     Path keyFile = dir.resolve(CACHE_KEY);
     if (!noCache

@@ -47,6 +47,17 @@ class TrainEvalQuickstartTest {
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
   }
 
+  private static CliRun probe(Path run, String data, String... more) {
+    String[] args = new String[5 + more.length];
+    args[0] = "probe";
+    args[1] = "--model";
+    args[2] = run.resolve("model.zip").toString();
+    args[3] = "--data";
+    args[4] = data;
+    System.arraycopy(more, 0, args, 5, more.length);
+    return CliRun.of(args);
+  }
+
   @Test
   void trainThenEvalWritesModelMetricsAndReport() throws Exception {
     Path run = dir.resolve("run");
@@ -74,16 +85,7 @@ class TrainEvalQuickstartTest {
     assertEquals(stored.get("R@1").asDouble(), j.get("R@1").asDouble(), 1e-9);
     assertEquals(stored.get("mAP").asDouble(), j.get("mAP").asDouble(), 1e-9);
     // probe: on the image side every image of the split is labelled with its person's gender
-    CliRun p =
-        CliRun.of(
-            "probe",
-            "--model",
-            run.resolve("model.zip").toString(),
-            "--data",
-            data.toString(),
-            "--split",
-            "test",
-            "--json");
+    CliRun p = probe(run, data.toString(), "--split", "test", "--json");
     assertEquals(0, p.exitCode(), p.err());
     assertTrue(p.err().contains("probe: embedding the train split"), p.err());
     long testImages = 0;
@@ -103,15 +105,7 @@ class TrainEvalQuickstartTest {
       double maj = gender.get(side).get("majority").asDouble();
       assertTrue(acc >= 0 && acc <= 100 && maj >= 0 && maj <= 100, gender.toString());
     }
-    CliRun table =
-        CliRun.of(
-            "probe",
-            "--model",
-            run.resolve("model.zip").toString(),
-            "--data",
-            data.toString(),
-            "--split",
-            "test");
+    CliRun table = probe(run, data.toString(), "--split", "test");
     assertEquals(0, table.exitCode(), table.err());
     assertTrue(
         table.out().startsWith("linear probes fitted on train, evaluated on test"), table.out());
@@ -119,23 +113,9 @@ class TrainEvalQuickstartTest {
     Path notSynthetic = Files.createDirectories(dir.resolve("not-synthetic"));
     Files.copy(data.resolve("reid_raw.json"), notSynthetic.resolve("reid_raw.json"));
     assertBadInput(
-        CliRun.of(
-            "probe",
-            "--model",
-            run.resolve("model.zip").toString(),
-            "--data",
-            notSynthetic.toString()),
+        probe(run, notSynthetic.toString()),
         "attributes.json not found: tbps probe needs a synthetic dataset");
-    assertBadInput(
-        CliRun.of(
-            "probe",
-            "--model",
-            run.resolve("model.zip").toString(),
-            "--data",
-            data.toString(),
-            "--fit",
-            "val"),
-        "--fit and --split are both 'val'");
+    assertBadInput(probe(run, data.toString(), "--fit", "val"), "--fit and --split are both 'val'");
 
     String html = Files.readString(run.resolve("report.html"));
     assertTrue(html.contains("Sampled queries"));
