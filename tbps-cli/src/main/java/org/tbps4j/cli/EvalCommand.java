@@ -69,10 +69,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Split s = Split.fromName(split);
     SavedRun run = model.load();
-    String fmt =
-        format != null ? format : run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
-    PedesDataset ds =
-        PedesDataset.load(DatasetFormat.fromName(fmt), data, null, ReadOptions.defaults());
+    PedesDataset ds = dataset(run, format, data);
     SplitEvaluator.Outcome o = evaluate(run, ds, s, batch);
     var out = spec.commandLine().getOut();
     Path reportFile = null;
@@ -102,7 +99,6 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   static SplitEvaluator.Outcome evaluate(SavedRun run, PedesDataset ds, Split s, int batch) {
-    int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
     return SplitEvaluator.evaluate(
         run.model(),
         ds,
@@ -113,7 +109,32 @@ public final class EvalCommand implements Callable<Integer> {
         batch,
         1024,
         0,
-        workers);
+        decodeWorkers());
+  }
+
+  /**
+   * Reads the dataset a saved model is evaluated on.
+   *
+   * @param run the saved model
+   * @param format the dataset format, or null for the one the model was trained on (else
+   *     cuhk-pedes)
+   * @param data the dataset root
+   * @return the dataset
+   * @throws java.io.IOException if the annotation file cannot be read
+   */
+  static PedesDataset dataset(SavedRun run, String format, Path data) throws java.io.IOException {
+    String fmt =
+        format != null ? format : run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
+    return PedesDataset.load(DatasetFormat.fromName(fmt), data, null, ReadOptions.defaults());
+  }
+
+  /**
+   * Image decoding threads of the evaluation commands: one per core.
+   *
+   * @return at least 1
+   */
+  static int decodeWorkers() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   static void writeReport(

@@ -8,9 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tbps4j.data.DatasetFormat;
 import org.tbps4j.data.PedesDataset;
-import org.tbps4j.data.ReadOptions;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
@@ -87,10 +85,8 @@ public final class ProbeCommand implements Callable<Integer> {
               + " table it reads)");
     }
     SavedRun run = model.load();
-    String fmt = run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
-    PedesDataset ds =
-        PedesDataset.load(DatasetFormat.fromName(fmt), data, null, ReadOptions.defaults());
-    int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    PedesDataset ds = EvalCommand.dataset(run, null, data);
+    int workers = EvalCommand.decodeWorkers();
     PrintWriter err = spec.commandLine().getErr();
     AttributeProbe.Embedded[] e = new AttributeProbe.Embedded[2];
     Split[] splits = {fitSplit, evalSplit};

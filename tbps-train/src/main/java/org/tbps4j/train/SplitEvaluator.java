@@ -77,21 +77,7 @@ public final class SplitEvaluator {
       int workers) {
     long t0 = System.nanoTime();
     Embedder embedder = new Embedder(model, batchSize);
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    try (GalleryIterator it = new GalleryIterator(dataset, split, loader, batchSize, workers)) {
-      while (it.hasNext()) {
-        Embeddings e = embedder.embedImagesWithSets(it.next().images());
-        globals.add(e.global());
-        if (e.sets() != null) {
-          sets.add(e.sets());
-        }
-      }
-    }
-    if (globals.isEmpty()) {
-      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
-    }
-    Embeddings galleryEmb = new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    Embeddings galleryEmb = embedImages(embedder, dataset, split, loader, batchSize, workers);
     long[] galleryIds = GalleryIterator.personIds(dataset, split);
     List<String> paths = GalleryIterator.imagePaths(dataset, split);
     Gallery gallery = Gallery.of(galleryEmb, galleryIds, paths, model.config().esa().lambda());
@@ -114,6 +100,42 @@ public final class SplitEvaluator {
         galleryIds,
         paths,
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Embeds every image of a split, in gallery order ({@link GalleryIterator}).
+   *
+   * @param embedder the embedder
+   * @param dataset the dataset
+   * @param split which split
+   * @param loader image decoding with the model's preprocessing
+   * @param batchSize images per batch
+   * @param workers image decoding threads
+   * @return the global embeddings {@code [G, D]} and, with ESA, the sets (else null)
+   * @throws IllegalArgumentException when the split has no images
+   */
+  public static Embeddings embedImages(
+      Embedder embedder,
+      PedesDataset dataset,
+      Split split,
+      ImageLoader loader,
+      int batchSize,
+      int workers) {
+    List<INDArray> globals = new ArrayList<>();
+    List<INDArray> sets = new ArrayList<>();
+    try (GalleryIterator it = new GalleryIterator(dataset, split, loader, batchSize, workers)) {
+      while (it.hasNext()) {
+        Embeddings e = embedder.embedImagesWithSets(it.next().images());
+        globals.add(e.global());
+        if (e.sets() != null) {
+          sets.add(e.sets());
+        }
+      }
+    }
+    if (globals.isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
+    }
+    return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
   }
 
   /**

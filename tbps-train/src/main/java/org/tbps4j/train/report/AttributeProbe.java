@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
@@ -78,20 +77,13 @@ public final class AttributeProbe {
   public static Embedded embed(
       SavedRun run, PedesDataset dataset, Split split, int batchSize, int workers) {
     Embedder embedder = new Embedder(run.model(), batchSize);
-    List<INDArray> parts = new ArrayList<>();
-    try (GalleryIterator it =
-        new GalleryIterator(dataset, split, run.loader(), batchSize, workers)) {
-      while (it.hasNext()) {
-        parts.add(embedder.embedImages(it.next().images()));
-      }
-    }
-    List<CaptionRecord> captions = dataset.captions(split);
-    if (parts.isEmpty() || captions.isEmpty()) {
-      throw new IllegalArgumentException(
-          "the " + split + " split has no " + (parts.isEmpty() ? "images" : "captions"));
-    }
     INDArray images =
-        parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        SplitEvaluator.embedImages(embedder, dataset, split, run.loader(), batchSize, workers)
+            .global();
+    List<CaptionRecord> captions = dataset.captions(split);
+    if (captions.isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no captions");
+    }
     INDArray texts =
         embedder.embedTexts(SplitEvaluator.encode(captions, run.vocabulary(), run.maxLength()));
     return new Embedded(
