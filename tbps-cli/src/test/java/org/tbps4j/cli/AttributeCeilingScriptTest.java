@@ -1,0 +1,94 @@
+package org.tbps4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench/attribute_ceiling.py}, the supervised readability bound of the synthetic attributes
+ * (BENCHMARKS.md): its oracle scorer reproduces {@code tbps synth}'s exact expected R@1, and bad
+ * input gets exit code 2 with the file named.
+ */
+class AttributeCeilingScriptTest {
+  static final Path SCRIPT = Path.of("../bench/attribute_ceiling.py");
+
+  @TempDir Path dir;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static boolean torchAndPillowAvailable() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.isRegularFile(SCRIPT)) {
+      return false;
+    }
+    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, PIL").start();
+    return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  private static Run script(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", SCRIPT.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Path err = Files.createTempFile("ceiling", ".err");
+    pb.redirectError(err.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "script timed out");
+    String stderr = Files.readString(err);
+    Files.delete(err);
+    return new Run(p.exitValue(), out, stderr);
+  }
+
+  @Test
+  void theOracleScorerMatchesTheGeneratorsAndEveryAttributeIsReported() throws Exception {
+    assumeTrue(torchAndPillowAvailable(), "needs /usr/bin/python3 with torch and PIL (Debian)");
+    Path data = dir.resolve("synth");
+    CliRun gen =
+        CliRun.of("synth", "--out", data.toString(), "--ids", "200", "--size", "64x32", "--json");
+    assertEquals(0, gen.exitCode(), gen.err());
+    Run r = script("--data", data.toString(), "--steps", "4", "--threads", "1", "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode out = Json.MAPPER.readTree(r.out());
+    double exact =
+        Json.MAPPER
+            .readTree(data.resolve("oracle.json").toFile())
+            .path("expected_R@1_exact")
+            .asDouble();
+    // an independent implementation of the oracle's scorer and tie rule, on the true attributes
+    assertEquals(exact, out.path("oracle_expected_R@1").asDouble(), 1e-9);
+    double reader = out.path("reader_oracle_expected_R@1").asDouble();
+    assertTrue(reader >= 0 && reader <= 100, "reader oracle " + reader);
+    JsonNode last = out.path("curve").get(out.path("curve").size() - 1);
+    assertEquals(4, last.path("step").asInt());
+    assertEquals(13, last.path("accuracy").size(), last.toString());
+    last.path("accuracy")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              double a = e.getValue().asDouble();
+              assertTrue(a >= 0 && a <= 1, e.toString());
+              double base = out.path("baseline").path(e.getKey()).asDouble();
+              assertTrue(base > 0 && base <= 1, e.getKey() + " baseline " + base);
+            });
+  }
+
+  @Test
+  void aDirectoryWithoutAttributesIsRejectedWithItsPath() throws Exception {
+    assumeTrue(torchAndPillowAvailable(), "needs /usr/bin/python3 with torch and PIL (Debian)");
+    Run r = script("--data", dir.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(
+        r.err().contains(dir.resolve("attributes.json") + ": not found"),
+        "message names the file: " + r.err());
+  }
+}
