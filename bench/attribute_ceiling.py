@@ -42,7 +42,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_peer import ARCHITECTURES, BN_EPS, Basic, conv  # noqa: E402
+from torch_peer import ARCHITECTURES, image_layers  # noqa: E402
 
 
 class ImagePath(nn.Module):
@@ -50,17 +50,8 @@ class ImagePath(nn.Module):
 
     def __init__(self, preset, classes_per_head):
         super().__init__()
-        stem, k, s, pool, widths, blocks, strides = ARCHITECTURES[preset]["image"]
-        self.stem = conv(3, stem, k, k, s, s)
-        self.stem_bn = nn.BatchNorm2d(stem, eps=BN_EPS)
-        self.pool = pool
-        layers, cin = [], stem
-        for w, b, st in zip(widths, blocks, strides):
-            for i in range(b):
-                layers.append(Basic(cin, w, st if i == 0 else 1))
-                cin = w
-        self.blocks = nn.Sequential(*layers)
-        self.heads = nn.ModuleList([nn.Linear(cin, n) for n in classes_per_head])
+        self.stem, self.stem_bn, self.pool, self.blocks, channels = image_layers(preset)
+        self.heads = nn.ModuleList([nn.Linear(channels, n) for n in classes_per_head])
 
     def forward(self, x):
         x = F.relu(self.stem_bn(self.stem(x)))

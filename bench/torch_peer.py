@@ -131,20 +131,24 @@ class Head(nn.Module):
         return self.proj(y)
 
 
+def image_layers(preset):
+    """The image path of a preset: (stem conv, stem batch-norm, max-pool after the stem?, the
+    ResNet stages as one nn.Sequential, output channels)."""
+    stem, k, s, pool, widths, blocks, strides = ARCHITECTURES[preset]["image"]
+    stem_conv, stem_bn = conv(3, stem, k, k, s, s), nn.BatchNorm2d(stem, eps=BN_EPS)
+    layers, cin = [], stem
+    for w, b, st in zip(widths, blocks, strides):
+        for i in range(b):
+            layers.append(Basic(cin, w, st if i == 0 else 1))
+            cin = w
+    return stem_conv, stem_bn, pool, nn.Sequential(*layers), cin
+
+
 class DualPath(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         arch = ARCHITECTURES[cfg.preset]
-        stem, k, s, pool, widths, blocks, strides = arch["image"]
-        self.stem = conv(3, stem, k, k, s, s)
-        self.stem_bn = nn.BatchNorm2d(stem, eps=BN_EPS)
-        self.pool = pool
-        layers, cin = [], stem
-        for w, b, st in zip(widths, blocks, strides):
-            for i in range(b):
-                layers.append(Basic(cin, w, st if i == 0 else 1))
-                cin = w
-        self.image_blocks = nn.Sequential(*layers)
+        self.stem, self.stem_bn, self.pool, self.image_blocks, cin = image_layers(cfg.preset)
         self.image_head = Head(cin, cfg.dim, cfg.drop)
 
         tstem, twidths, tblocks, tstrides = arch["text"]
