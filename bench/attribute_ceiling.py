@@ -46,18 +46,34 @@ from torch_peer import ARCHITECTURES, image_layers  # noqa: E402
 
 
 class ImagePath(nn.Module):
-    """The preset's image path (stem, ResNet stages, global average pool) + one head per attribute."""
+    """The preset's image path (stem, ResNet stages, pooling) + one linear head per attribute.
 
-    def __init__(self, preset, classes_per_head):
+    Pooling `gap` is the preset's global average pool; `rows` removes the last stage's stride and
+    concatenates one average per row of its map (a part-based pooling that keeps where a colour is).
+    """
+
+    def __init__(self, preset, classes_per_head, pooling, height, width):
         super().__init__()
         self.stem, self.stem_bn, self.pool, self.blocks, channels = image_layers(preset)
-        self.heads = nn.ModuleList([nn.Linear(channels, n) for n in classes_per_head])
+        self.pooling = pooling
+        if pooling == "rows":
+            last = self.blocks[-1]
+            last.conv1.stride = (1, 1)
+            if last.short is not None:
+                last.short[0].stride = (1, 1)
+        with torch.no_grad():
+            features = self.features(torch.zeros(2, 3, height, width)).shape[1]
+        self.heads = nn.ModuleList([nn.Linear(features, n) for n in classes_per_head])
 
-    def forward(self, x):
+    def features(self, x):
         x = F.relu(self.stem_bn(self.stem(x)))
         if self.pool:
             x = F.max_pool2d(x, 3, 2, padding=1)
-        f = self.blocks(x).mean(dim=(2, 3))
+        m = self.blocks(x)
+        return m.mean(dim=(2, 3)) if self.pooling == "gap" else m.mean(dim=3).flatten(1)
+
+    def forward(self, x):
+        f = self.features(x)
         return [h(f) for h in self.heads]
 
 
@@ -129,6 +145,9 @@ def main(argv):
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--preset", choices=sorted(ARCHITECTURES), default="tiny")
+    p.add_argument("--pool", choices=["gap", "rows"], default="gap",
+                   help="gap: the preset's global average pool; rows: last stage unstrided, one "
+                        "average per row of its map, concatenated")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
@@ -146,7 +165,7 @@ def main(argv):
     xva, yva, meta = load(a.data, "val", table, names, options)
     print(f"train {tuple(xtr.shape)}, val {tuple(xva.shape)}", file=sys.stderr, flush=True)
 
-    model = ImagePath(a.preset, [len(options[n]) for n in names])
+    model = ImagePath(a.preset, [len(options[n]) for n in names], a.pool, xtr.shape[2], xtr.shape[3])
     opt = torch.optim.Adam(model.parameters(), a.lr, weight_decay=1e-4)
     start, curve = time.time(), []
     for it in range(a.steps):
@@ -191,11 +210,12 @@ def main(argv):
     oracle = expected_r1(true, gallery_ids, meta_te, names, options)
     reader = expected_r1(read, gallery_ids, meta_te, names, options)
     if a.json:
-        print(json.dumps({"data": a.data, "size": table.get("size"), "steps": a.steps, "curve": curve,
+        print(json.dumps({"data": a.data, "size": table.get("size"), "steps": a.steps, "pool": a.pool,
+                          "curve": curve,
                           "baseline": baseline, "error_rate_by_view_and_bag": errors,
                           "oracle_expected_R@1": oracle, "reader_oracle_expected_R@1": reader}))
         return
-    print(f"{a.data} ({table.get('size')}), {a.steps} steps, val accuracy:")
+    print(f"{a.data} ({table.get('size')}), {a.steps} steps, pooling {a.pool}, val accuracy:")
     print(f"{'attribute':<14}{'accuracy':>10}{'baseline':>10}")
     for n in names:
         print(f"{n:<14}{fmt(final[n]):>10}{fmt(baseline[n]):>10}")

@@ -80,6 +80,22 @@ class AttributeCeilingScriptTest {
               double base = out.path("baseline").path(e.getKey()).asDouble();
               assertTrue(base > 0 && base <= 1, e.getKey() + " baseline " + base);
             });
+    // part-based pooling: another feature size, the same scorer
+    Run rows =
+        script(
+            "--data",
+            data.toString(),
+            "--steps",
+            "2",
+            "--threads",
+            "1",
+            "--pool",
+            "rows",
+            "--json");
+    assertEquals(0, rows.exitCode(), rows.err());
+    JsonNode rowsOut = Json.MAPPER.readTree(rows.out());
+    assertEquals("rows", rowsOut.path("pool").asText());
+    assertEquals(exact, rowsOut.path("oracle_expected_R@1").asDouble(), 1e-9);
   }
 
   @Test
