@@ -108,7 +108,6 @@ def expected_r1(gallery_values, gallery_ids, meta, names, options):
     return 100.0 * total / queries
 
 
-
 def augment(x, gen):
     flip = torch.rand(x.shape[0], generator=gen) < 0.5
     x = x.clone()

@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,39 +19,18 @@ class AttributeCeilingScriptTest {
 
   @TempDir Path dir;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static boolean torchAndPillowAvailable() throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.isRegularFile(SCRIPT)) {
-      return false;
-    }
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, PIL").start();
-    return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-  }
-
-  private static Run script(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", SCRIPT.toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    Path err = Files.createTempFile("ceiling", ".err");
-    pb.redirectError(err.toFile());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "script timed out");
-    String stderr = Files.readString(err);
-    Files.delete(err);
-    return new Run(p.exitValue(), out, stderr);
-  }
-
   @Test
   void theOracleScorerMatchesTheGeneratorsAndEveryAttributeIsReported() throws Exception {
-    assumeTrue(torchAndPillowAvailable(), "needs /usr/bin/python3 with torch and PIL (Debian)");
+    assumeTrue(
+        BenchPython.available(SCRIPT, "torch, PIL"),
+        "needs /usr/bin/python3 with torch and PIL (Debian)");
     Path data = dir.resolve("synth");
     CliRun gen =
         CliRun.of("synth", "--out", data.toString(), "--ids", "200", "--size", "64x32", "--json");
     assertEquals(0, gen.exitCode(), gen.err());
-    Run r = script("--data", data.toString(), "--steps", "4", "--threads", "1", "--json");
+    CliRun r =
+        BenchPython.run(
+            SCRIPT, "--data", data.toString(), "--steps", "4", "--threads", "1", "--json");
     assertEquals(0, r.exitCode(), r.err());
     JsonNode out = Json.MAPPER.readTree(r.out());
     double exact =
@@ -81,8 +55,9 @@ class AttributeCeilingScriptTest {
               assertTrue(base > 0 && base <= 1, e.getKey() + " baseline " + base);
             });
     // part-based pooling: another feature size, the same scorer
-    Run rows =
-        script(
+    CliRun rows =
+        BenchPython.run(
+            SCRIPT,
             "--data",
             data.toString(),
             "--steps",
@@ -100,8 +75,10 @@ class AttributeCeilingScriptTest {
 
   @Test
   void aDirectoryWithoutAttributesIsRejectedWithItsPath() throws Exception {
-    assumeTrue(torchAndPillowAvailable(), "needs /usr/bin/python3 with torch and PIL (Debian)");
-    Run r = script("--data", dir.toString());
+    assumeTrue(
+        BenchPython.available(SCRIPT, "torch, PIL"),
+        "needs /usr/bin/python3 with torch and PIL (Debian)");
+    CliRun r = BenchPython.run(SCRIPT, "--data", dir.toString());
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(
         r.err().contains(dir.resolve("attributes.json") + ": not found"),

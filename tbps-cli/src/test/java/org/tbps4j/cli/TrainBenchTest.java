@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,18 +105,12 @@ class TrainBenchTest {
     assertTrue(row.path("peak_rss_mib").asLong() > 0);
   }
 
-  private static boolean torchAvailable() throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.isRegularFile(PEER)) {
-      return false;
-    }
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").start();
-    return p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
-  }
-
   /** The peer builds the same network: equal parameter counts, checked by the command itself. */
   @Test
   void peerHasTheSameParameterCount() throws Exception {
-    assumeTrue(torchAvailable(), "needs /usr/bin/python3 with torch (Debian python3-torch)");
+    assumeTrue(
+        BenchPython.available(PEER, "torch"),
+        "needs /usr/bin/python3 with torch (Debian python3-torch)");
     CliRun r = CliRun.of(with(MICRO, "--peer", "--peer-script", PEER.toString()));
     assertEquals(0, r.exitCode(), r.err());
     JsonNode out = Json.MAPPER.readTree(r.out());
@@ -133,7 +125,9 @@ class TrainBenchTest {
   /** The peer's four losses (float64) equal ours ({@code tbps loss-value}) on a random case. */
   @Test
   void peerLossesEqualOurs() throws Exception {
-    assumeTrue(torchAvailable(), "needs /usr/bin/python3 with torch (Debian python3-torch)");
+    assumeTrue(
+        BenchPython.available(PEER, "torch"),
+        "needs /usr/bin/python3 with torch (Debian python3-torch)");
     SplittableRandom rnd = new SplittableRandom(7);
     int n = 8;
     int d = 5;
@@ -144,19 +138,9 @@ class TrainBenchTest {
     sb.append(matrix(rnd, d, c)).append("}");
     Path caseFile = dir.resolve("case.json");
     Files.writeString(caseFile, sb.toString());
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/python3",
-                PEER.toString(),
-                "--mode",
-                "losses",
-                "--case",
-                caseFile.toString())
-            .start();
-    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), stdout);
-    JsonNode torch = Json.MAPPER.readTree(stdout).path("losses");
+    CliRun peer = BenchPython.run(PEER, "--mode", "losses", "--case", caseFile.toString());
+    assertEquals(0, peer.exitCode(), peer.err());
+    JsonNode torch = Json.MAPPER.readTree(peer.out()).path("losses");
     for (String loss : List.of("cmpm", "cmpc", "mam", "psw")) {
       CliRun r = CliRun.of("loss-value", "--loss", loss, "--input", caseFile.toString());
       assertEquals(0, r.exitCode(), r.err());
