@@ -1,9 +1,13 @@
 package org.tbps4j.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
@@ -31,6 +35,8 @@ import java.util.List;
  * @param uniqueTokenCapacity 0 = one-hot lookup of every token ({@code [N·L, V] × [V, E]}); {@code
  *     U > 0} = two-step lookup over at most {@code U} distinct ids per batch ({@code [U, V] × [V,
  *     E]} then {@code [N·L, U] × [U, E]}), cheaper when {@code U ≪ V}; see {@link TokenInputs}
+ * @param head how each path ends in the shared space ({@link Head})
+ * @param textPath the text path's layout after the word lookup ({@link TextPath})
  * @param seed seed of the weight initialisation
  */
 public record ModelConfig(
@@ -46,7 +52,113 @@ public record ModelConfig(
     EsaConfig esa,
     boolean textShift,
     int uniqueTokenCapacity,
+    Head head,
+    TextPath textPath,
     long seed) {
+
+  /**
+   * How each path ends in the shared embedding space (docs/models.md, "Heads").
+   *
+   * <ul>
+   *   <li>{@code bn}: dense {@code [C_feat, D]} → batch-norm; the embedding is the batch-norm's
+   *       output (no ReLU, dropout or projection after it). Learns several times faster in short
+   *       runs (BENCHMARKS.md, "Network design").
+   *   <li>{@code projection}: dense → batch-norm → ReLU → dropout → dense {@code [D, D]} + bias
+   *       (the first design; saved models without a {@code head} field have it).
+   * </ul>
+   */
+  public enum Head {
+    /** dense → batch-norm. */
+    BN("bn"),
+    /** dense → batch-norm → ReLU → dropout → dense + bias. */
+    PROJECTION("projection");
+
+    private final String json;
+
+    Head(String json) {
+      this.json = json;
+    }
+
+    /**
+     * The config name.
+     *
+     * @return {@code bn} or {@code projection}
+     */
+    @JsonValue
+    public String json() {
+      return json;
+    }
+
+    /**
+     * Parses a config name.
+     *
+     * @param name {@code bn} or {@code projection}
+     * @return the head
+     * @throws IllegalArgumentException for another name (the message lists the valid ones)
+     */
+    @JsonCreator
+    public static Head of(String name) {
+      for (Head h : values()) {
+        if (h.json.equals(name)) {
+          return h;
+        }
+      }
+      throw new IllegalArgumentException(
+          "head: unknown head '" + name + "' (valid: bn, projection)");
+    }
+  }
+
+  /**
+   * The text path after the word lookup (docs/models.md, "Text path").
+   *
+   * <ul>
+   *   <li>{@code conv}: 1-D convolution, kernel 3 (with bias) → ReLU, then residual blocks of two
+   *       kernel-3 convolutions, full length (no strides), padding masked out of the max over time;
+   *   <li>{@code bottleneck}: the Dual-Path paper's layout: batch-norm of the word vectors, a 1×1
+   *       stem, bottleneck blocks with kernel-2 middle convolutions and strided stages (saved
+   *       models without a {@code textPath} field have it).
+   * </ul>
+   */
+  public enum TextPath {
+    /** Kernel-3 residual CNN, full length. */
+    CONV("conv"),
+    /** The paper's strided bottleneck CNN. */
+    BOTTLENECK("bottleneck");
+
+    private final String json;
+
+    TextPath(String json) {
+      this.json = json;
+    }
+
+    /**
+     * The config name.
+     *
+     * @return {@code conv} or {@code bottleneck}
+     */
+    @JsonValue
+    public String json() {
+      return json;
+    }
+
+    /**
+     * Parses a config name.
+     *
+     * @param name {@code conv} or {@code bottleneck}
+     * @return the text path
+     * @throws IllegalArgumentException for another name (the message lists the valid ones)
+     */
+    @JsonCreator
+    public static TextPath of(String name) {
+      for (TextPath t : values()) {
+        if (t.json.equals(name)) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException(
+          "text_path: unknown text path '" + name + "' (valid: conv, bottleneck)");
+    }
+  }
 
   /** The preset names, in order of size. */
   public static final List<String> PRESETS = List.of("micro", "tiny", "resnet18", "resnet50");
@@ -108,6 +220,12 @@ public record ModelConfig(
     if (esa == null) {
       throw new IllegalArgumentException("esa: missing (use {enabled:false, sets:4, lambda:1})");
     }
+    if (head == null) {
+      throw new IllegalArgumentException("head: missing (valid: bn, projection)");
+    }
+    if (textPath == null) {
+      throw new IllegalArgumentException("textPath: missing (valid: conv, bottleneck)");
+    }
     if (uniqueTokenCapacity != 0 && uniqueTokenCapacity < 2) {
       throw new IllegalArgumentException(
           "uniqueTokenCapacity must be 0 (one-hot lookup) or >= 2, got " + uniqueTokenCapacity);
@@ -144,10 +262,38 @@ public record ModelConfig(
     return switch (name == null ? "" : name) {
       case "micro" ->
           new ModelConfig(
-              "micro", 16, 8, 8, numClasses, vocabularySize, 8, 6, 0, esa, false, 0, 42);
+              "micro",
+              16,
+              8,
+              8,
+              numClasses,
+              vocabularySize,
+              8,
+              6,
+              0,
+              esa,
+              false,
+              0,
+              Head.BN,
+              TextPath.CONV,
+              42);
       case "tiny" ->
           new ModelConfig(
-              "tiny", 128, 64, 256, numClasses, vocabularySize, 32, 128, 0.3, esa, true, 0, 42);
+              "tiny",
+              64,
+              32,
+              256,
+              numClasses,
+              vocabularySize,
+              32,
+              128,
+              0,
+              esa,
+              false,
+              0,
+              Head.BN,
+              TextPath.CONV,
+              42);
       case "resnet18" ->
           new ModelConfig(
               "resnet18",
@@ -162,6 +308,8 @@ public record ModelConfig(
               esa,
               true,
               0,
+              Head.PROJECTION,
+              TextPath.BOTTLENECK,
               42);
       case "resnet50" ->
           new ModelConfig(
@@ -177,6 +325,8 @@ public record ModelConfig(
               esa,
               true,
               0,
+              Head.PROJECTION,
+              TextPath.BOTTLENECK,
               42);
       default ->
           throw new IllegalArgumentException(
@@ -192,20 +342,11 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withImageSize(int height, int width) {
-    return new ModelConfig(
-        preset,
-        height,
-        width,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        dropFraction,
-        esa,
-        textShift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(
+        b -> {
+          b.imageHeight = height;
+          b.imageWidth = width;
+        });
   }
 
   /**
@@ -215,20 +356,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withEmbeddingDim(int dim) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        dim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        dropFraction,
-        esa,
-        textShift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(b -> b.embeddingDim = dim);
   }
 
   /**
@@ -238,20 +366,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withMaxLength(int length) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        length,
-        textEmbeddingSize,
-        dropFraction,
-        esa,
-        textShift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(b -> b.maxLength = length);
   }
 
   /**
@@ -261,20 +376,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withTextEmbeddingSize(int size) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        size,
-        dropFraction,
-        esa,
-        textShift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(b -> b.textEmbeddingSize = size);
   }
 
   /**
@@ -284,20 +386,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withDropFraction(double fraction) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        fraction,
-        esa,
-        textShift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(b -> b.dropFraction = fraction);
   }
 
   /**
@@ -307,20 +396,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withEsa(EsaConfig esaConfig) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        dropFraction,
-        esaConfig,
-        textShift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(b -> b.esa = esaConfig);
   }
 
   /**
@@ -330,20 +406,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withTextShift(boolean shift) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        dropFraction,
-        esa,
-        shift,
-        uniqueTokenCapacity,
-        seed);
+    return copy(b -> b.textShift = shift);
   }
 
   /**
@@ -353,20 +416,7 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withUniqueTokenCapacity(int capacity) {
-    return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        dropFraction,
-        esa,
-        textShift,
-        capacity,
-        seed);
+    return copy(b -> b.uniqueTokenCapacity = capacity);
   }
 
   /**
@@ -376,20 +426,82 @@ public record ModelConfig(
    * @return the new config
    */
   public ModelConfig withSeed(long newSeed) {
+    return copy(b -> b.seed = newSeed);
+  }
+
+  /**
+   * Copy with another head.
+   *
+   * @param h the head
+   * @return the new config
+   */
+  public ModelConfig withHead(Head h) {
+    return copy(b -> b.head = h);
+  }
+
+  /**
+   * Copy with another text path.
+   *
+   * @param t the text path
+   * @return the new config
+   */
+  public ModelConfig withTextPath(TextPath t) {
+    return copy(b -> b.textPath = t);
+  }
+
+  /** The mutable field set behind the {@code with*} copies. */
+  private static final class Fields {
+    String preset;
+    int imageHeight;
+    int imageWidth;
+    int embeddingDim;
+    int numClasses;
+    int vocabularySize;
+    int maxLength;
+    int textEmbeddingSize;
+    double dropFraction;
+    EsaConfig esa;
+    boolean textShift;
+    int uniqueTokenCapacity;
+    Head head;
+    TextPath textPath;
+    long seed;
+  }
+
+  private ModelConfig copy(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields();
+    f.preset = preset;
+    f.imageHeight = imageHeight;
+    f.imageWidth = imageWidth;
+    f.embeddingDim = embeddingDim;
+    f.numClasses = numClasses;
+    f.vocabularySize = vocabularySize;
+    f.maxLength = maxLength;
+    f.textEmbeddingSize = textEmbeddingSize;
+    f.dropFraction = dropFraction;
+    f.esa = esa;
+    f.textShift = textShift;
+    f.uniqueTokenCapacity = uniqueTokenCapacity;
+    f.head = head;
+    f.textPath = textPath;
+    f.seed = seed;
+    change.accept(f);
     return new ModelConfig(
-        preset,
-        imageHeight,
-        imageWidth,
-        embeddingDim,
-        numClasses,
-        vocabularySize,
-        maxLength,
-        textEmbeddingSize,
-        dropFraction,
-        esa,
-        textShift,
-        uniqueTokenCapacity,
-        newSeed);
+        f.preset,
+        f.imageHeight,
+        f.imageWidth,
+        f.embeddingDim,
+        f.numClasses,
+        f.vocabularySize,
+        f.maxLength,
+        f.textEmbeddingSize,
+        f.dropFraction,
+        f.esa,
+        f.textShift,
+        f.uniqueTokenCapacity,
+        f.head,
+        f.textPath,
+        f.seed);
   }
 
   /**
@@ -415,7 +527,17 @@ public record ModelConfig(
    */
   public static ModelConfig fromJson(String json) {
     try {
-      return MAPPER.readValue(json, ModelConfig.class);
+      JsonNode tree = MAPPER.readTree(json);
+      if (tree instanceof ObjectNode o) {
+        // saved before the head and text path were choices: the first design
+        if (!o.has("head")) {
+          o.put("head", Head.PROJECTION.json());
+        }
+        if (!o.has("textPath")) {
+          o.put("textPath", TextPath.BOTTLENECK.json());
+        }
+      }
+      return MAPPER.treeToValue(tree, ModelConfig.class);
     } catch (JsonProcessingException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IllegalArgumentException iae) {

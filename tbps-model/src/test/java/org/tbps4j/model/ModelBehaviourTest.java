@@ -172,7 +172,10 @@ class ModelBehaviourTest {
     };
     float[][] expected = {{1, 0, 0, 0}, {0, 1, 1, 0}, {1, 1, 1, 1}, {0, 0, 0, 1}};
     for (int unique : new int[] {0, 16}) {
-      ModelConfig c = ModelConfig.preset("micro", 3, 20).withUniqueTokenCapacity(unique);
+      ModelConfig c =
+          ModelConfig.preset("micro", 3, 20)
+              .withTextPath(ModelConfig.TextPath.BOTTLENECK)
+              .withUniqueTokenCapacity(unique);
       TbpsModel model = TbpsModel.create(c);
       INDArray mask =
           model
@@ -182,6 +185,28 @@ class ModelBehaviourTest {
       assertArrayEquals(new long[] {4, 1, 1, 4}, mask.shape());
       assertArrayEquals(
           expected, mask.reshape(4, 4).toFloatMatrix(), "unique-token capacity " + unique);
+    }
+  }
+
+  @Test
+  void theConvTextPathMasksExactlyThePaddingTokens() {
+    // the conv text path keeps the full length: one mask position per token, 1 where id != PAD
+    int[][] tokens = {{5, 6, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 7, 8, 9, 0, 0}, {1, 2, 3, 4, 5, 6, 7, 8}};
+    for (int unique : new int[] {0, 16}) {
+      ModelConfig c = ModelConfig.preset("micro", 3, 20).withUniqueTokenCapacity(unique);
+      assertEquals(ModelConfig.TextPath.CONV, c.textPath());
+      TbpsModel model = TbpsModel.create(c);
+      INDArray mask =
+          model
+              .sameDiff()
+              .output(model.textInputs(Nd4j.createFromArray(tokens)), GraphNames.TEXT_POSITION_MASK)
+              .get(GraphNames.TEXT_POSITION_MASK);
+      assertArrayEquals(new long[] {3, 1, 1, 8}, mask.shape());
+      for (int i = 0; i < tokens.length; i++) {
+        for (int j = 0; j < 8; j++) {
+          assertEquals(tokens[i][j] != 0 ? 1.0 : 0.0, mask.getDouble(i, 0, 0, j), i + "," + j);
+        }
+      }
     }
   }
 
@@ -249,7 +274,8 @@ class ModelBehaviourTest {
 
   @Test
   void recalibrationSetsTheExactPooledMoments() {
-    ModelConfig c = ModelConfig.preset("micro", 3, 9);
+    // the bottleneck text path starts with a batch-norm of the word vectors
+    ModelConfig c = ModelConfig.preset("micro", 3, 9).withTextPath(ModelConfig.TextPath.BOTTLENECK);
     TbpsModel model = TbpsModel.create(c);
     INDArray t1 = TestData.tokens(c, 3, 1);
     INDArray t2 = TestData.tokens(c, 5, 2);
@@ -290,7 +316,7 @@ class ModelBehaviourTest {
 
   @Test
   void emaMovesRunningStatisticsTowardsTheBatch() {
-    ModelConfig c = ModelConfig.preset("micro", 3, 9);
+    ModelConfig c = ModelConfig.preset("micro", 3, 9).withTextPath(ModelConfig.TextPath.BOTTLENECK);
     TbpsModel model = TbpsModel.create(c);
     Map<String, INDArray> batch = model.imageInputs(TestData.images(c, 4, 3, DataType.FLOAT));
     String layer = GraphNames.IMAGE_BACKBONE_PREFIX + "stem/bn";

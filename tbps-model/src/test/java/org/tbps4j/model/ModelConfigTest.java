@@ -24,11 +24,43 @@ class ModelConfigTest {
   @Test
   void presetsHaveTheDocumentedSizes() {
     assertEquals(256, ModelConfig.preset("tiny", 2, 10).embeddingDim());
-    assertEquals(128, ModelConfig.preset("tiny", 2, 10).imageHeight());
+    assertEquals(64, ModelConfig.preset("tiny", 2, 10).imageHeight());
+    assertEquals(32, ModelConfig.preset("tiny", 2, 10).imageWidth());
+    assertEquals(ModelConfig.Head.BN, ModelConfig.preset("tiny", 2, 10).head());
+    assertEquals(ModelConfig.TextPath.CONV, ModelConfig.preset("tiny", 2, 10).textPath());
+    assertEquals(0.0, ModelConfig.preset("tiny", 2, 10).dropFraction());
     assertEquals(32, ModelConfig.preset("tiny", 2, 10).maxLength());
     assertEquals(2048, ModelConfig.preset("resnet50", 2, 10).embeddingDim());
     assertEquals(56, ModelConfig.preset("resnet50", 2, 10).maxLength());
     assertEquals(300, ModelConfig.preset("resnet18", 2, 10).textEmbeddingSize());
+  }
+
+  @Test
+  void headAndTextPathUseTheirConfigNamesAndOldSavedConfigsGetTheFirstDesign() {
+    ModelConfig c =
+        ModelConfig.preset("tiny", 11, 500)
+            .withHead(ModelConfig.Head.PROJECTION)
+            .withTextPath(ModelConfig.TextPath.BOTTLENECK);
+    assertTrue(c.toJson().contains("\"head\" : \"projection\""), c.toJson());
+    assertTrue(c.toJson().contains("\"textPath\" : \"bottleneck\""), c.toJson());
+    assertEquals(c, ModelConfig.fromJson(c.toJson()));
+    // a config saved before the two fields existed describes the first design
+    String old =
+        ModelConfig.preset("tiny", 11, 500)
+            .toJson()
+            .replaceAll(",\\s*\"head\" : \"bn\"", "")
+            .replaceAll(",\\s*\"textPath\" : \"conv\"", "");
+    assertTrue(!old.contains("head") && !old.contains("textPath"), old);
+    ModelConfig back = ModelConfig.fromJson(old);
+    assertEquals(ModelConfig.Head.PROJECTION, back.head());
+    assertEquals(ModelConfig.TextPath.BOTTLENECK, back.textPath());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ModelConfig.fromJson(c.toJson().replace("\"projection\"", "\"mlp\"")));
+    assertTrue(
+        e.getMessage().contains("head: unknown head 'mlp' (valid: bn, projection)"),
+        e.getMessage());
   }
 
   @Test

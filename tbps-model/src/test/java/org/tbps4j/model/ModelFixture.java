@@ -14,9 +14,12 @@ import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 
 /**
- * The committed format-drift fixture: a micro model with ESA and dropout, its batch-norm running
+ * The committed format-drift fixtures: a micro model with ESA and dropout, its batch-norm running
  * statistics recalibrated on a seeded batch, saved without updater state ({@code model.zip}), plus
- * seeded inputs and the embeddings it gives for them ({@code fixture.json}).
+ * seeded inputs and the embeddings it gives for them ({@code fixture.json}). Two of them: {@code
+ * fixture/} holds the first design (projection heads, bottleneck text path, batch-norm composed
+ * from basic ops, saved before the head and the text path were config fields), {@code fixture-v2/}
+ * the current one (batch-norm heads, kernel-3 text path, fused batch-norm).
  *
  * <p>Regenerate (after an intended change of the graph, the initialisation or the file format) from
  * the repository root:
@@ -24,20 +27,48 @@ import org.tbps4j.model.search.Embeddings;
  * <pre>
  * mvn -B -q -pl tbps-model test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java \
  *     -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.tbps4j.model.ModelFixture
+ *     -Dexec.mainClass=org.tbps4j.model.ModelFixture -Dexec.args=v2
  * </pre>
+ *
+ * <p>({@code v1} rewrites the first design's fixture with today's code: only when its file format
+ * must change on purpose.)
  */
 public final class ModelFixture {
-  /** Where the fixture lives in the source tree (relative to the repository root). */
-  public static final String SOURCE_DIR = "tbps-model/src/test/resources/org/tbps4j/model/fixture";
+  /**
+   * One fixture: its directory name and the config it was made from.
+   *
+   * @param dir directory under {@link #SOURCE_DIR_PARENT}
+   * @param config the model config
+   */
+  record Version(String dir, ModelConfig config) {
+    /** Where the fixture lives in the source tree (relative to the repository root). */
+    String sourceDir() {
+      return SOURCE_DIR_PARENT + dir;
+    }
 
-  /** Classpath location of the fixture. */
-  public static final String RESOURCE_DIR = "/org/tbps4j/model/fixture/";
+    /** Classpath location of the fixture. */
+    String resourceDir() {
+      return "/org/tbps4j/model/" + dir + "/";
+    }
+  }
+
+  static final String SOURCE_DIR_PARENT = "tbps-model/src/test/resources/org/tbps4j/model/";
 
   static final ModelConfig CONFIG =
       ModelConfig.preset("micro", 3, 12)
           .withEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
           .withDropFraction(0.3);
+
+  /** The first design, saved before head and text path were fields. */
+  static final Version V1 =
+      new Version(
+          "fixture",
+          CONFIG
+              .withHead(ModelConfig.Head.PROJECTION)
+              .withTextPath(ModelConfig.TextPath.BOTTLENECK));
+
+  /** The current design. */
+  static final Version V2 = new Version("fixture-v2", CONFIG);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,18 +78,19 @@ public final class ModelFixture {
    * Writes {@code model.zip} and {@code fixture.json} into a directory.
    *
    * @param dir target directory
+   * @param config the model config
    * @throws IOException on write errors
    */
-  public static void write(Path dir) throws IOException {
-    TbpsModel model = TbpsModel.create(CONFIG);
-    INDArray images = TestData.images(CONFIG, 2, 101, DataType.FLOAT);
-    INDArray tokens = TestData.tokens(CONFIG, 3, 102);
+  public static void write(Path dir, ModelConfig config) throws IOException {
+    TbpsModel model = TbpsModel.create(config);
+    INDArray images = TestData.images(config, 2, 101, DataType.FLOAT);
+    INDArray tokens = TestData.tokens(config, 3, 102);
     BatchNormStatistics.recalibrate(
         model,
         List.of(
             model.inputs(
-                TestData.images(CONFIG, 4, 103, DataType.FLOAT),
-                TestData.tokens(CONFIG, 4, 104),
+                TestData.images(config, 4, 103, DataType.FLOAT),
+                TestData.tokens(config, 4, 104),
                 TestData.labels(4, 3))));
     model.putAttachment("fixture.txt", "format-drift fixture, see ModelFixture");
     Files.createDirectories(dir);
@@ -113,14 +145,16 @@ public final class ModelFixture {
   }
 
   /**
-   * Regenerates the committed fixture.
+   * Regenerates a committed fixture.
    *
-   * @param args optional target directory (default {@link #SOURCE_DIR})
+   * @param args {@code v1} or {@code v2}, then optionally a target directory (default: the
+   *     fixture's place in the source tree)
    * @throws IOException on write errors
    */
   public static void main(String[] args) throws IOException {
-    Path dir = Path.of(args.length > 0 ? args[0] : SOURCE_DIR);
-    write(dir);
+    Version v = args.length > 0 && args[0].equals("v1") ? V1 : V2;
+    Path dir = Path.of(args.length > 1 ? args[1] : v.sourceDir());
+    write(dir, v.config());
     System.out.println("fixture written to " + dir.toAbsolutePath());
   }
 }

@@ -19,13 +19,14 @@ import org.tbps4j.model.search.Embeddings;
 class ModelFixtureTest {
   @TempDir Path tmp;
 
-  private static Path resource(String name) throws URISyntaxException {
-    return Path.of(ModelFixtureTest.class.getResource(ModelFixture.RESOURCE_DIR + name).toURI());
+  private static Path resource(ModelFixture.Version v, String name) throws URISyntaxException {
+    return Path.of(ModelFixtureTest.class.getResource(v.resourceDir() + name).toURI());
   }
 
-  private static void assertEmbeds(Path model, JsonNode fixture) throws IOException {
+  private static void assertEmbeds(Path model, JsonNode fixture, ModelConfig config)
+      throws IOException {
     TbpsModel m = TbpsModel.load(model);
-    assertEquals(ModelFixture.CONFIG, m.config());
+    assertEquals(config, m.config());
     Embedder e = new Embedder(m, 2);
     Embeddings img = e.embedImagesWithSets(ModelFixture.images(fixture));
     Embeddings txt = e.embedTextsWithSets(ModelFixture.tokens(fixture));
@@ -40,20 +41,32 @@ class ModelFixtureTest {
   }
 
   @Test
-  void committedFixtureLoadsAndGivesTheRecordedEmbeddings() throws Exception {
-    Path model = resource("model.zip");
-    assertTrue(Files.size(model) < 1_000_000, "fixture must stay small");
-    assertEmbeds(model, ModelFixture.read(resource("fixture.json")));
+  void committedFixturesLoadAndGiveTheRecordedEmbeddings() throws Exception {
+    for (ModelFixture.Version v : new ModelFixture.Version[] {ModelFixture.V1, ModelFixture.V2}) {
+      Path model = resource(v, "model.zip");
+      assertTrue(Files.size(model) < 1_000_000, "fixture must stay small");
+      assertEmbeds(model, ModelFixture.read(resource(v, "fixture.json")), v.config());
+    }
   }
 
   @Test
-  void regeneratingGivesTheCommittedValues() throws Exception {
-    ModelFixture.write(tmp);
+  void regeneratingTheFirstDesignGivesItsCommittedValues() throws Exception {
+    // today's code (fused batch-norm) builds the first design's graph with the same function
+    regenerates(ModelFixture.V1);
+  }
+
+  @Test
+  void regeneratingTheCurrentDesignGivesItsCommittedValues() throws Exception {
+    regenerates(ModelFixture.V2);
+  }
+
+  private void regenerates(ModelFixture.Version v) throws Exception {
+    ModelFixture.write(tmp, v.config());
     JsonNode fresh = ModelFixture.read(tmp.resolve("fixture.json"));
-    assertEmbeds(tmp.resolve("model.zip"), fresh);
+    assertEmbeds(tmp.resolve("model.zip"), fresh, v.config());
     // same code, same seeds: the regenerated fixture equals the committed one (a failure here
     // means the graph or its initialisation changed: regenerate, see ModelFixture)
-    JsonNode committed = ModelFixture.read(resource("fixture.json"));
+    JsonNode committed = ModelFixture.read(resource(v, "fixture.json"));
     for (String f : new String[] {"images", "imageGlobal", "imageSets", "textGlobal", "textSets"}) {
       assertArrayEquals(
           ModelFixture.doubles(committed, f), ModelFixture.doubles(fresh, f), 1e-5, f);

@@ -57,6 +57,12 @@ public final class ModelFactory {
     if (m.textShift() != null) {
       mc = mc.withTextShift(m.textShift());
     }
+    if (m.head() != null) {
+      mc = mc.withHead(ModelConfig.Head.of(m.head()));
+    }
+    if (m.textPath() != null) {
+      mc = mc.withTextPath(ModelConfig.TextPath.of(m.textPath()));
+    }
     return mc;
   }
 

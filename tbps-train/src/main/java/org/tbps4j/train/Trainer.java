@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.schedule.ISchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.Split;
@@ -33,6 +34,7 @@ import org.tbps4j.train.listeners.TrainingListener;
 import org.tbps4j.train.run.CheckpointStore;
 import org.tbps4j.train.run.RunInfo;
 import org.tbps4j.train.run.TrainState;
+import org.tbps4j.train.schedule.BudgetSchedule;
 import org.tbps4j.train.schedule.WarmupSchedule;
 
 /**
@@ -226,7 +228,8 @@ public final class Trainer {
   private LossMix mix;
   private LossTermsListener terms;
   private int graphStage = -1;
-  private WarmupSchedule schedule;
+  private ISchedule schedule;
+  private final TrainingClock clock = new TrainingClock();
   private int[] epochBatches; // batches per epoch, whole run
   private long totalIterations;
   private double bestScore = -1;
@@ -251,6 +254,7 @@ public final class Trainer {
     }
     if (ckpt.isPresent()) {
       state = ckpt.get().state();
+      clock.resumeFrom(state.trainingSeconds());
       bestScore = state.bestScore();
       bestIteration = state.bestIteration();
       LOG.info(
@@ -278,6 +282,7 @@ public final class Trainer {
     }
     if (ckpt.isPresent()) {
       model = TbpsModel.load(ckpt.get().model(), true);
+      BudgetSchedule.attach(model.sameDiff(), this::budgetFraction);
       graphStage = state.stage();
       mix = ModelFactory.lossMix(config.lossOf(config.stages().get(graphStage)));
       model.sameDiff().setLossVariables(LossNames.TOTAL);
@@ -306,6 +311,20 @@ public final class Trainer {
     long[] milestones = new long[s.milestones().size()];
     for (int i = 0; i < milestones.length; i++) {
       milestones[i] = iterationAtEpoch(s.milestones().get(i));
+    }
+    double lr = config.optimizer().lr();
+    if (options.maxSeconds() > 0 && s.followBudget() && !s.type().equals("step")) {
+      // warm-up and decay over the time budget: the run ends annealed whatever the step rate
+      schedule =
+          new BudgetSchedule(
+                  s.type().equals("cosine")
+                      ? BudgetSchedule.Kind.COSINE
+                      : BudgetSchedule.Kind.CONSTANT,
+                  lr,
+                  Math.min(s.minLr(), lr),
+                  s.warmupFraction())
+              .attach(this::budgetFraction);
+      return;
     }
     WarmupSchedule.Kind kind =
         switch (s.type()) {
@@ -352,7 +371,7 @@ public final class Trainer {
     long iteration = start.iteration();
     int epoch = start.epoch();
     int batch = start.batchInEpoch();
-    long t0 = System.nanoTime();
+    clock.start();
     for (TrainingListener l : listeners) {
       l.runStarted(iteration, totalIterations);
     }
@@ -410,12 +429,20 @@ public final class Trainer {
         boolean epochEnd = !trainIt.hasNext();
         if (every > 0 && iteration % every == 0 && !epochEnd) {
           checkpoint(
-              new TrainState(iteration, graphStage, epoch, batch, bestScore, bestIteration, false));
+              new TrainState(
+                  iteration,
+                  graphStage,
+                  epoch,
+                  batch,
+                  bestScore,
+                  bestIteration,
+                  false,
+                  clock.elapsedSeconds()));
         }
         if (options.stopAfterIterations() > 0 && doneHere >= options.stopAfterIterations()) {
           return null;
         }
-        if (options.maxSeconds() > 0 && (System.nanoTime() - t0) / 1e9 > options.maxSeconds()) {
+        if (options.maxSeconds() > 0 && clock.elapsedSeconds() > options.maxSeconds()) {
           LOG.info(
               "time budget of {} s reached after iteration {}: finishing",
               options.maxSeconds(),
@@ -437,12 +464,21 @@ public final class Trainer {
       epoch++;
       batch = 0;
       checkpoint(
-          new TrainState(iteration, graphStage, epoch, 0, bestScore, bestIteration, lastEpoch));
+          new TrainState(
+              iteration,
+              graphStage,
+              epoch,
+              0,
+              bestScore,
+              bestIteration,
+              lastEpoch,
+              clock.elapsedSeconds()));
     }
     for (TrainingListener l : listeners) {
       l.runFinished(iteration);
     }
-    return new TrainState(iteration, graphStage, epoch, 0, bestScore, bestIteration, true);
+    return new TrainState(
+        iteration, graphStage, epoch, 0, bestScore, bestIteration, true, clock.elapsedSeconds());
   }
 
   private boolean shouldValidate(int epoch, boolean stageEnd, boolean lastEpoch) {
@@ -602,6 +638,32 @@ public final class Trainer {
             new TrainState(
                 end.iteration(), graphStage, end.epoch(), 0, bestScore, bestIteration, true));
       }
+    }
+  }
+
+  /** Elapsed share of the time budget (0 without a budget). */
+  private double budgetFraction() {
+    return options.maxSeconds() > 0 ? clock.elapsedSeconds() / options.maxSeconds() : 0;
+  }
+
+  /**
+   * Wall time of the training loop over every process of a run: what a resumed run inherits from
+   * its checkpoint plus what this process has run since {@link #start()}.
+   */
+  static final class TrainingClock {
+    private double prior;
+    private long startedNanos = -1;
+
+    void resumeFrom(double seconds) {
+      prior = Math.max(0, seconds);
+    }
+
+    void start() {
+      startedNanos = System.nanoTime();
+    }
+
+    double elapsedSeconds() {
+      return prior + (startedNanos < 0 ? 0 : (System.nanoTime() - startedNanos) / 1e9);
     }
   }
 

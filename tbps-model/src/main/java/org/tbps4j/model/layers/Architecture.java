@@ -32,15 +32,23 @@ public record Architecture(ImageSpec image, TextSpec text) {
       int[] strides) {}
 
   /**
-   * Text CNN layout: a 1×1 stem from the word embedding, then stages of bottleneck blocks whose
-   * middle convolution has kernel width 2 (stride on the first block of a stage).
+   * Text CNN layouts.
    *
-   * @param stemChannels channels of the 1×1 stem
-   * @param widths output channels per stage (middle width = a quarter, at least 1)
-   * @param blocks blocks per stage
-   * @param strides stride along the sequence of each stage's first block
+   * <p>{@code bottleneck} text path: a 1×1 stem from the word embedding, then stages of bottleneck
+   * blocks whose middle convolution has kernel width 2 (stride on the first block of a stage).
+   *
+   * <p>{@code conv} text path: a kernel-3 convolution to {@code convWidth} channels, then {@code
+   * convBlocks} residual blocks of two kernel-3 convolutions, all at full length.
+   *
+   * @param stemChannels channels of the 1×1 stem (bottleneck)
+   * @param widths output channels per stage, middle width = a quarter, at least 1 (bottleneck)
+   * @param blocks blocks per stage (bottleneck)
+   * @param strides stride along the sequence of each stage's first block (bottleneck)
+   * @param convWidth channels of every convolution (conv)
+   * @param convBlocks residual blocks (conv)
    */
-  public record TextSpec(int stemChannels, int[] widths, int[] blocks, int[] strides) {}
+  public record TextSpec(
+      int stemChannels, int[] widths, int[] blocks, int[] strides, int convWidth, int convBlocks) {}
 
   /**
    * The layout of a preset.
@@ -54,7 +62,7 @@ public record Architecture(ImageSpec image, TextSpec text) {
       case "micro" ->
           new Architecture(
               new ImageSpec(4, 3, 1, false, false, ints(4, 6), ints(1, 1), ints(1, 2)),
-              new TextSpec(4, ints(4, 6), ints(1, 1), ints(1, 2)));
+              new TextSpec(4, ints(4, 6), ints(1, 1), ints(1, 2), 6, 1));
       case "tiny" ->
           new Architecture(
               new ImageSpec(
@@ -66,7 +74,7 @@ public record Architecture(ImageSpec image, TextSpec text) {
                   ints(32, 64, 128, 256),
                   ints(1, 1, 1, 1),
                   ints(1, 2, 2, 2)),
-              new TextSpec(128, ints(128, 256, 256), ints(1, 1, 1), ints(1, 2, 2)));
+              new TextSpec(128, ints(128, 256, 256), ints(1, 1, 1), ints(1, 2, 2), 256, 1));
       case "resnet18" ->
           new Architecture(
               new ImageSpec(
@@ -78,7 +86,7 @@ public record Architecture(ImageSpec image, TextSpec text) {
                   ints(64, 128, 256, 512),
                   ints(2, 2, 2, 2),
                   ints(1, 2, 2, 2)),
-              new TextSpec(256, ints(256, 512, 512), ints(2, 2, 2), ints(1, 2, 2)));
+              new TextSpec(256, ints(256, 512, 512), ints(2, 2, 2), ints(1, 2, 2), 512, 2));
       case "resnet50" ->
           new Architecture(
               new ImageSpec(
@@ -90,7 +98,8 @@ public record Architecture(ImageSpec image, TextSpec text) {
                   ints(256, 512, 1024, 2048),
                   ints(3, 4, 6, 3),
                   ints(1, 2, 2, 2)),
-              new TextSpec(256, ints(256, 512, 1024, 2048), ints(3, 4, 6, 3), ints(1, 2, 2, 1)));
+              new TextSpec(
+                  256, ints(256, 512, 1024, 2048), ints(3, 4, 6, 3), ints(1, 2, 2, 1), 1024, 3));
       default -> throw new IllegalArgumentException("unknown preset '" + preset + "'");
     };
   }

@@ -59,8 +59,21 @@ public final class DualPathGraph {
    * @return the graph
    */
   public static SameDiff build(ModelConfig config, DataType dataType) {
+    return build(config, dataType, true);
+  }
+
+  /**
+   * Builds the graph with a chosen batch-norm form (the composed form is kept for differential
+   * tests: same function, about ten times the ops).
+   *
+   * @param config the model config
+   * @param dataType FLOAT, or DOUBLE for gradient checks
+   * @param fusedBatchNorm libnd4j's fused batch-norm ({@link FusedBatchNorm}) or the composed one
+   * @return the graph
+   */
+  public static SameDiff build(ModelConfig config, DataType dataType, boolean fusedBatchNorm) {
     SameDiff sd = SameDiff.create();
-    Layers layers = new Layers(sd, dataType, config.seed());
+    Layers layers = new Layers(sd, dataType, config.seed(), fusedBatchNorm);
     Architecture arch = Architecture.of(config.preset());
     int d = config.embeddingDim();
 
@@ -149,30 +162,81 @@ public final class DualPathGraph {
   private record Text(Act features, SDVariable mask) {}
 
   private static Text textBackbone(Layers layers, ModelConfig config, Architecture.TextSpec spec) {
+    return config.textPath() == ModelConfig.TextPath.CONV
+        ? convText(layers, config, spec)
+        : bottleneckText(layers, config, spec);
+  }
+
+  /** Token ids and their looked-up word vectors. */
+  private record Lookup(SDVariable ids, SDVariable rows) {}
+
+  /**
+   * The word lookup: one-hot × table (exact gradients also for repeated tokens,
+   * docs/samediff-m2.1.md, note 2), or the two-step lookup over the batch's distinct ids.
+   */
+  private static Lookup lookup(Layers layers, ModelConfig config) {
     SameDiff sd = layers.sd();
     int e = config.textEmbeddingSize();
     int len = config.maxLength();
     int v = config.vocabularySize();
     DataType t = layers.dataType();
     SDVariable table = layers.normal(GraphNames.TEXT_TABLE, 1.0 / Math.sqrt(e), v, e);
-    SDVariable rows;
-    SDVariable ids; // [N, L] token ids
     if (config.uniqueTokenCapacity() == 0) {
       SDVariable tokens = placeholder(sd, GraphNames.TOKENS, DataType.INT, -1, len);
       SDVariable oneHot = sd.oneHot(sd.reshape(tokens, -1), v, -1, 1.0, 0.0, t);
-      rows = sd.mmul(oneHot, table); // [N·L, E]
-      ids = tokens;
-    } else {
-      int u = config.uniqueTokenCapacity();
-      SDVariable unique = placeholder(sd, GraphNames.TOKEN_UNIQUE, DataType.INT, u);
-      SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
-      SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]
-      rows = sd.mmul(sd.oneHot(sd.reshape(slots, -1), u, -1, 1.0, 0.0, t), uniqueRows);
-      ids = sd.reshape(sd.gather(unique, sd.reshape(slots, -1), 0), -1, len);
+      return new Lookup(tokens, sd.mmul(oneHot, table)); // [N·L, E]
     }
+    int u = config.uniqueTokenCapacity();
+    SDVariable unique = placeholder(sd, GraphNames.TOKEN_UNIQUE, DataType.INT, u);
+    SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
+    SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]
+    SDVariable rows = sd.mmul(sd.oneHot(sd.reshape(slots, -1), u, -1, 1.0, 0.0, t), uniqueRows);
+    SDVariable ids = sd.reshape(sd.gather(unique, sd.reshape(slots, -1), 0), -1, len);
+    return new Lookup(ids, rows);
+  }
+
+  /** The looked-up rows as a 1×L feature map {@code [N, E, 1, L]}. */
+  private static SDVariable wordMap(SameDiff sd, SDVariable rows, int len, int e) {
     SDVariable x = sd.reshape(rows, -1, len, e); // [N, L, E]
     x = sd.permute(x, 0, 2, 1); // [N, E, L]
-    x = sd.expandDims(x, 2); // [N, E, 1, L]
+    return sd.expandDims(x, 2); // [N, E, 1, L]
+  }
+
+  /**
+   * The {@code conv} text path: kernel-3 convolution + ReLU, then residual blocks of two kernel-3
+   * convolutions ({@code relu(x + conv(relu(conv(x))))}), all at full length, padding positions
+   * zeroed (the features are non-negative, so the max over time then ignores them).
+   */
+  private static Text convText(Layers layers, ModelConfig config, Architecture.TextSpec spec) {
+    SameDiff sd = layers.sd();
+    int e = config.textEmbeddingSize();
+    int len = config.maxLength();
+    int w = spec.convWidth();
+    Lookup in = lookup(layers, config);
+    SDVariable x = wordMap(sd, in.rows(), len, e);
+    x = layers.relu(layers.convWithBias("text/cnn/stem/conv", x, 1, 3, e, w));
+    for (int b = 0; b < spec.convBlocks(); b++) {
+      String name = "text/cnn/block" + (b + 1);
+      SDVariable y = layers.relu(layers.convWithBias(name + "/conv1", x, 1, 3, w, w));
+      y = layers.convWithBias(name + "/conv2", y, 1, 3, w, w);
+      x = layers.relu(x.add(y));
+    }
+    SDVariable mask = sd.reshape(sd.castTo(sd.neq(in.ids(), 0), layers.dataType()), -1, 1, 1, len);
+    if (!sd.hasVariable(GraphNames.TEXT_POSITION_MASK)) {
+      mask = sd.identity(GraphNames.TEXT_POSITION_MASK, mask);
+    }
+    return new Text(new Act(x.mul(mask), w, 1, len), mask);
+  }
+
+  private static Text bottleneckText(
+      Layers layers, ModelConfig config, Architecture.TextSpec spec) {
+    SameDiff sd = layers.sd();
+    int e = config.textEmbeddingSize();
+    int len = config.maxLength();
+    DataType t = layers.dataType();
+    Lookup in = lookup(layers, config);
+    SDVariable ids = in.ids();
+    SDVariable x = wordMap(sd, in.rows(), len, e);
     x = layers.batchNorm("text/embedding/bn", x, e, true);
     x = layers.conv("text/cnn/stem/conv", x, 1, 1, e, spec.stemChannels(), 1, 1);
     x = layers.relu(layers.batchNorm("text/cnn/stem/bn", x, spec.stemChannels(), true));
@@ -263,6 +327,14 @@ public final class DualPathGraph {
   private static SDVariable head(
       Layers layers, String prefix, SDVariable features, int in, ModelConfig config) {
     int d = config.embeddingDim();
+    if (config.head() == ModelConfig.Head.BN) {
+      // the embedding is the batch-norm's output (signed, centred, unit-scaled per dimension);
+      // dropout, when asked for, comes after it, so the batch statistics (and their running
+      // estimates) never see dropped units
+      SDVariable y = layers.dense(prefix + "/dense", features, in, d, false);
+      return layers.dropout(
+          layers.batchNorm(prefix + "/bn", y, d, false), d, config.dropFraction());
+    }
     SDVariable y = layers.dense(prefix + "/dense", features, in, d, false);
     y = layers.relu(layers.batchNorm(prefix + "/bn", y, d, false));
     y = layers.dropout(y, d, config.dropFraction());

@@ -42,6 +42,7 @@ public final class Layers {
   private final DataType dataType;
   private final SplittableRandom rng;
   private final List<String> batchNormLayers = new ArrayList<>();
+  private final boolean fusedBatchNorm;
   private boolean inference;
 
   /**
@@ -52,9 +53,26 @@ public final class Layers {
    * @param seed weight initialisation seed
    */
   public Layers(SameDiff sd, DataType dataType, long seed) {
+    this(sd, dataType, seed, true);
+  }
+
+  /**
+   * Starts a graph, in the training pass, choosing the batch-norm form.
+   *
+   * @param sd the graph
+   * @param dataType FLOAT (training, inference) or DOUBLE (gradient checks)
+   * @param seed weight initialisation seed
+   * @param fusedBatchNorm true for libnd4j's fused op ({@link #batchNorm}), false for the composed
+   *     form ({@link #composedBatchNorm})
+   */
+  public Layers(SameDiff sd, DataType dataType, long seed, boolean fusedBatchNorm) {
     this.sd = sd;
     this.dataType = dataType;
     this.rng = new SplittableRandom(seed);
+    this.fusedBatchNorm = fusedBatchNorm;
+    if (fusedBatchNorm) {
+      FusedBatchNorm.install();
+    }
   }
 
   /**
@@ -177,6 +195,34 @@ public final class Layers {
   }
 
   /**
+   * 2-D convolution with a bias (no batch-norm follows), SAME padding; weights {@code name/W}
+   * {@code [kH, kW, cIn, cOut]} He-normal, bias {@code name/b} {@code [cOut]} zero. The bias is an
+   * input of the convolution op (its gradient comes out of the same backward op).
+   *
+   * @param name layer name
+   * @param x input {@code [N, cIn, H, W]}
+   * @param kH kernel height
+   * @param kW kernel width
+   * @param cIn input channels
+   * @param cOut output channels
+   * @return {@code [N, cOut, H, W]} (stride 1)
+   */
+  public SDVariable convWithBias(String name, SDVariable x, int kH, int kW, int cIn, int cOut) {
+    SDVariable w = normal(name + "/W", Math.sqrt(2.0 / (kH * kW * cIn)), kH, kW, cIn, cOut);
+    SDVariable b = filled(name + "/b", 0.0, cOut);
+    Conv2DConfig cfg =
+        Conv2DConfig.builder()
+            .kH(kH)
+            .kW(kW)
+            .sH(1)
+            .sW(1)
+            .paddingMode(PaddingMode.SAME)
+            .dataFormat(Conv2DConfig.NCHW)
+            .build();
+    return sd.cnn().conv2d(x, w, b, cfg);
+  }
+
+  /**
    * Max pooling, SAME padding.
    *
    * @param x input {@code [N, C, H, W]}
@@ -198,16 +244,17 @@ public final class Layers {
   }
 
   /**
-   * Composed batch normalisation over a 4-D {@code [N, C, H, W]} activation (statistics over axes
-   * 0, 2, 3) or a 2-D {@code [N, C]} one (axis 0).
+   * Batch normalisation over a 4-D {@code [N, C, H, W]} activation (statistics over axes 0, 2, 3)
+   * or a 2-D {@code [N, C]} one (axis 0), with libnd4j's fused op ({@link FusedBatchNorm}).
    *
-   * <p>Variables {@code name/gamma}, {@code name/beta} (trainable, {@code [1, C, 1, 1]} or {@code
-   * [1, C]}); constants {@code name/runningMean}, {@code name/runningVar} (mean 0, variance 1 until
-   * set by {@code BatchNormStatistics}). Training pass: activations {@code name/batchMean} and
-   * {@code name/batchVar}, {@code c = x − batchMean}, {@code out = c ⊙ (0 + γ/√(batchVar + ε)) +
-   * β}, the scale broadcast by an add so that the multiply is same-shape (fast backward). Inference
-   * pass: {@code out = (x − runningMean) ⊙ γ/√(runningVar + ε) + β}, which involves no other sample
-   * of the batch.
+   * <p>Variables {@code name/gamma}, {@code name/beta} (trainable, {@code [C]}); constants {@code
+   * name/runningMean}, {@code name/runningVar} ({@code [C]}, mean 0 and variance 1 until set by
+   * {@code BatchNormStatistics}). Training pass: activations {@code name/batchMean} and {@code
+   * name/batchVar} (biased) feed the fused op, whose backward returns the whole input gradient
+   * (through the statistics too). Inference pass: the fused op on the running statistics, which
+   * involves no other sample of the batch. Six ops forward and about ten backward (most of them on
+   * the statistics' zero gradients), where the composed form ({@link #composedBatchNorm}) needs
+   * about thirty.
    *
    * @param name layer name
    * @param x input
@@ -216,6 +263,48 @@ public final class Layers {
    * @return the normalised activation, same shape as {@code x}
    */
   public SDVariable batchNorm(String name, SDVariable x, int channels, boolean conv) {
+    if (!fusedBatchNorm) {
+      return composedBatchNorm(name, x, channels, conv);
+    }
+    int[] axes = conv ? new int[] {0, 2, 3} : new int[] {0};
+    SDVariable gamma = filled(name + "/gamma", 1.0, channels);
+    SDVariable beta = filled(name + "/beta", 0.0, channels);
+    SDVariable mean;
+    SDVariable var;
+    if (inference) {
+      mean = sd.getVariable(name + GraphNames.BN_RUNNING_MEAN);
+      var = sd.getVariable(name + GraphNames.BN_RUNNING_VAR);
+    } else {
+      sd.constant(name + GraphNames.BN_RUNNING_MEAN, Nd4j.zeros(dataType, channels));
+      sd.constant(name + GraphNames.BN_RUNNING_VAR, Nd4j.ones(dataType, channels));
+      mean = sd.mean(name + GraphNames.BN_BATCH_MEAN, x, false, axes);
+      // the variance composed as mean((x − mean)²): with M2.1's variance op in its place the
+      // fused backward returns wrong gamma, beta and input gradients (FusedBatchNormTest)
+      SDVariable c = x.sub(conv ? sd.reshape(mean, 1, channels, 1, 1) : mean);
+      var = sd.mean(name + GraphNames.BN_BATCH_VAR, c.mul(c), false, axes);
+      batchNormLayers.add(name);
+    }
+    return new FusedBatchNorm.TrainableBatchNorm(sd, x, mean, var, gamma, beta, BN_EPSILON, 1)
+        .outputVariable();
+  }
+
+  /**
+   * Batch normalisation composed from basic ops (the form used before {@link FusedBatchNorm}; kept
+   * for differential tests and for graphs built with {@code fusedBatchNorm = false}).
+   *
+   * <p>Variables {@code name/gamma}, {@code name/beta} ({@code [1, C, 1, 1]} or {@code [1, C]});
+   * constants {@code name/runningMean}, {@code name/runningVar}. Training pass: {@code c = x −
+   * batchMean}, {@code out = c ⊙ (0 + γ/√(batchVar + ε)) + β}, the scale broadcast by an add so
+   * that the multiply is same-shape (a broadcast multiply's backward is slow in M2.1). Inference
+   * pass: {@code out = (x − runningMean) ⊙ γ/√(runningVar + ε) + β}.
+   *
+   * @param name layer name
+   * @param x input
+   * @param channels {@code C}
+   * @param conv true for {@code [N, C, H, W]}, false for {@code [N, C]}
+   * @return the normalised activation, same shape as {@code x}
+   */
+  public SDVariable composedBatchNorm(String name, SDVariable x, int channels, boolean conv) {
     long[] shape = conv ? new long[] {1, channels, 1, 1} : new long[] {1, channels};
     int[] axes = conv ? new int[] {0, 2, 3} : new int[] {0};
     SDVariable gamma = filled(name + "/gamma", 1.0, shape);

@@ -51,12 +51,16 @@ public record TrainConfig(
     description = description == null ? "" : description;
     seed = seed == null ? 42L : seed;
     data = required("data", data);
-    model = model == null ? new Model(null, null, null, null, null, null, null, null, null) : model;
+    model =
+        model == null
+            ? new Model(null, null, null, null, null, null, null, null, null, null, null)
+            : model;
+    data = data.withSizesFrom(org.tbps4j.model.ModelConfig.preset(model.preset(), 1, 2));
     optimizer =
         optimizer == null
             ? new Optimizer(null, null, null, null, null, null, null, null)
             : optimizer;
-    schedule = schedule == null ? new Schedule(null, null, null, null, null) : schedule;
+    schedule = schedule == null ? new Schedule(null, null, null, null, null, null, null) : schedule;
     eval = eval == null ? new Eval(null, null, null, null) : eval;
     checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
     loss = loss == null ? List.of() : List.copyOf(loss);
@@ -139,9 +143,16 @@ public record TrainConfig(
           oneOf(
               "data.format", format, "cuhk-pedes", List.of("cuhk-pedes", "icfg-pedes", "rstpreid"));
       root = required("data.root", root);
-      imageHeight = positive("data.image_height", imageHeight, 384);
-      imageWidth = positive("data.image_width", imageWidth, 128);
-      maxLength = positive("data.max_length", maxLength, 56);
+      // sizes left out come from the model preset (TrainConfig's constructor fills them)
+      if (imageHeight != null) {
+        positive("data.image_height", imageHeight, 0);
+      }
+      if (imageWidth != null) {
+        positive("data.image_width", imageWidth, 0);
+      }
+      if (maxLength != null) {
+        positive("data.max_length", maxLength, 0);
+      }
       minWordCount = positive("data.min_word_count", minWordCount, 3);
       p = positive("data.p", p, 16);
       k = positive("data.k", k, 4);
@@ -166,6 +177,32 @@ public record TrainConfig(
     public int batchSize() {
       return p * k;
     }
+
+    /**
+     * This section with the sizes it leaves out taken from a model preset: image height and width
+     * and the token length have one source of truth, the preset, unless the config sets them.
+     *
+     * @param preset the preset's model config
+     * @return a copy with every size set
+     */
+    public Data withSizesFrom(org.tbps4j.model.ModelConfig preset) {
+      return new Data(
+          format,
+          root,
+          annotations,
+          imageHeight != null ? imageHeight : preset.imageHeight(),
+          imageWidth != null ? imageWidth : preset.imageWidth(),
+          maxLength != null ? maxLength : preset.maxLength(),
+          minWordCount,
+          p,
+          k,
+          similarIdentities,
+          flip,
+          padCrop,
+          workers,
+          skipBadImages,
+          lenient);
+    }
   }
 
   /**
@@ -182,6 +219,10 @@ public record TrainConfig(
    * @param esaLambda weight λ of the set similarity in the retrieval score
    * @param uniqueTokenCapacity 0 = one-hot lookup over the vocabulary; U &gt; 0 = two-step lookup
    *     over at most U distinct tokens per batch
+   * @param head {@code bn} (dense → batch-norm) or {@code projection} (dense → BN → ReLU → dropout
+   *     → dense); default: the preset's
+   * @param textPath {@code conv} (kernel-3 residual CNN) or {@code bottleneck} (the Dual-Path
+   *     paper's strided CNN); default: the preset's
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
@@ -193,7 +234,9 @@ public record TrainConfig(
       Boolean esa,
       Integer esaSets,
       Double esaLambda,
-      Integer uniqueTokenCapacity) {
+      Integer uniqueTokenCapacity,
+      String head,
+      String textPath) {
     /** Validates; preset-dependent values stay null until mapped onto the preset. */
     public Model {
       preset =
@@ -214,6 +257,12 @@ public record TrainConfig(
       }
       esaLambda = nonNegative("model.esa_lambda", esaLambda, 1.0);
       uniqueTokenCapacity = nonNegative("model.unique_token_capacity", uniqueTokenCapacity, 0);
+      if (head != null) {
+        head = oneOf("model.head", head, null, List.of("bn", "projection"));
+      }
+      if (textPath != null) {
+        textPath = oneOf("model.text_path", textPath, null, List.of("conv", "bottleneck"));
+      }
     }
   }
 
@@ -280,12 +329,29 @@ public record TrainConfig(
    * @param minLr cosine floor
    * @param milestones step: epochs at which the rate is multiplied by gamma
    * @param gamma step factor
+   * @param followBudget when the run has a time budget ({@code --max-minutes}, the quickstart's
+   *     minutes), warm up over {@code warmup_fraction} of it and decay (cosine) or hold (constant)
+   *     until its end, by elapsed time instead of by epochs (default true; {@code step} schedules
+   *     always count epochs)
+   * @param warmupFraction warm-up share of a time budget (default 0.03)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Schedule(
-      String type, Double warmupEpochs, Double minLr, List<Double> milestones, Double gamma) {
+      String type,
+      Double warmupEpochs,
+      Double minLr,
+      List<Double> milestones,
+      Double gamma,
+      Boolean followBudget,
+      Double warmupFraction) {
     /** Validates and fills defaults. */
     public Schedule {
+      followBudget = followBudget == null || followBudget;
+      warmupFraction = nonNegative("schedule.warmup_fraction", warmupFraction, 0.03);
+      if (warmupFraction >= 1) {
+        throw new IllegalArgumentException(
+            "schedule.warmup_fraction must be < 1, got " + warmupFraction);
+      }
       type = oneOf("schedule.type", type, "cosine", List.of("cosine", "step", "constant"));
       warmupEpochs = nonNegative("schedule.warmup_epochs", warmupEpochs, 0.0);
       minLr = nonNegative("schedule.min_lr", minLr, 0.0);

@@ -1,0 +1,212 @@
+package org.tbps4j.model.layers;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNormDerivative;
+
+/**
+ * Makes libnd4j's fused {@code batchnorm} / {@code batchnorm_bp} ops trainable in SameDiff M2.1
+ * (docs/samediff-m2.1.md, note 1).
+ *
+ * <p><b>The bug.</b> SameDiff copies every op into the gradient graph by serialising it to
+ * FlatBuffers and back ({@code FlatBuffersMapper.cloneViaSerialize}). The copy of a {@link
+ * BatchNorm} gets its integer arguments back ({@code [applyGamma, applyBeta, axis…]}) but not its
+ * Java field {@code jaxis}, which {@link BatchNorm#doDiff} passes to the derivative's constructor:
+ * "Invalid axis argument … Got null". Two more defects sit behind it: the derivative op inherits
+ * {@code calculateOutputDataTypes}, which accepts at most five inputs while the backward op has
+ * six, and it declares three outputs where it computes five (the gradients of input, mean,
+ * variance, gamma, beta), so the gamma and beta gradients never reach the updater.
+ *
+ * <p><b>The fix, from our code.</b> The copy is instantiated from the class that {@link
+ * DifferentialFunctionClassHolder} registers for the op's hash. {@link #install()} registers {@link
+ * TrainableBatchNorm} there instead of {@link BatchNorm}: the same op ({@code batchnorm}, same
+ * arguments, same native kernel) whose {@code configureFromArguments} restores every field from the
+ * serialised arguments and whose {@code doDiff} builds a {@link TrainableBatchNormBp} with the
+ * right input types and output count. Graphs loaded from a file get the same class, so a saved
+ * model trains on after loading. Nothing else in SameDiff changes.
+ *
+ * <p><b>What the backward computes.</b> {@code batchnorm_bp} treats the {@code mean} and {@code
+ * variance} inputs as the batch statistics of {@code input} and returns the complete gradient with
+ * respect to the input (through the statistics as well) and zero gradients for mean and variance.
+ * So the training pass feeds it the batch mean and variance computed by ordinary reduction ops, and
+ * the zero gradients that flow back through those reductions add nothing. {@code
+ * FusedBatchNormTest} checks outputs and gradients against the composed form in float64 and
+ * float32.
+ */
+public final class FusedBatchNorm {
+  private static volatile boolean installed;
+
+  private FusedBatchNorm() {}
+
+  /**
+   * Registers {@link TrainableBatchNorm} for the {@code batchnorm} op (idempotent, thread-safe).
+   * Called by {@link Layers} before a graph with a fused batch-norm is built and by model loading.
+   *
+   * @throws IllegalStateException if the registry of this ND4J version has another layout
+   */
+  public static void install() {
+    if (installed) {
+      return;
+    }
+    synchronized (FusedBatchNorm.class) {
+      if (installed) {
+        return;
+      }
+      DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
+      int replaced = 0;
+      for (String field : new String[] {"customOpHashToClass", "customOpHashToClasses"}) {
+        replaced += replace(readField(holder, field));
+      }
+      if (replaced == 0) {
+        throw new IllegalStateException(
+            "batchnorm is not registered in ND4J's op class registry: the fused batch-norm fix"
+                + " does not apply to this ND4J version (docs/samediff-m2.1.md, note 1)");
+      }
+      installed = true;
+    }
+  }
+
+  private static Map<?, ?> readField(Object holder, String name) {
+    try {
+      Field f = DifferentialFunctionClassHolder.class.getDeclaredField(name);
+      f.setAccessible(true);
+      return (Map<?, ?>) f.get(holder);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException(
+          "ND4J's op class registry has no map '" + name + "' (docs/samediff-m2.1.md, note 1)", e);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int replace(Map<?, ?> map) {
+    int n = 0;
+    for (Map.Entry e : map.entrySet()) {
+      Object v = e.getValue();
+      if (v == BatchNorm.class) {
+        e.setValue(TrainableBatchNorm.class);
+        n++;
+      } else if (v instanceof Map<?, ?> inner) {
+        n += replace(inner);
+      }
+    }
+    return n;
+  }
+
+  private static void setField(Object target, String name, Object value) {
+    try {
+      Field f = BatchNorm.class.getDeclaredField(name);
+      f.setAccessible(true);
+      f.set(target, value);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("BatchNorm has no field '" + name + "'", e);
+    }
+  }
+
+  /**
+   * {@code batchnorm} whose fields survive serialisation and whose gradient is complete. Same op
+   * name, arguments and kernel as {@link BatchNorm}.
+   */
+  public static final class TrainableBatchNorm extends BatchNorm {
+    /** For deserialisation (fields come from the arguments, {@link #configureFromArguments}). */
+    public TrainableBatchNorm() {}
+
+    /**
+     * A batch-norm op in a graph.
+     *
+     * @param sd the graph
+     * @param input {@code [N, C, …]}
+     * @param mean {@code [C]}
+     * @param variance {@code [C]}
+     * @param gamma {@code [C]}
+     * @param beta {@code [C]}
+     * @param epsilon added to the variance
+     * @param axis the channel axis
+     */
+    public TrainableBatchNorm(
+        SameDiff sd,
+        SDVariable input,
+        SDVariable mean,
+        SDVariable variance,
+        SDVariable gamma,
+        SDVariable beta,
+        double epsilon,
+        int axis) {
+      super(sd, input, mean, variance, gamma, beta, epsilon, new int[] {axis});
+    }
+
+    @Override
+    public void configureFromArguments() {
+      long[] i = iArgs();
+      setField(this, "applyGamma", i.length > 0 && i[0] != 0);
+      setField(this, "applyBeta", i.length > 1 && i[1] != 0);
+      int[] axis = new int[Math.max(0, i.length - 2)];
+      for (int k = 0; k < axis.length; k++) {
+        axis[k] = Math.toIntExact(i[k + 2]);
+      }
+      setField(this, "jaxis", axis.length == 0 ? null : axis);
+      double[] t = tArgs();
+      setField(this, "epsilon", t.length > 0 ? t[0] : 1e-5);
+    }
+
+    @Override
+    public void setPropertiesForFunction(Map<String, Object> properties) {
+      // everything is restored from the op's arguments (configureFromArguments)
+    }
+
+    @Override
+    public List<SDVariable> doDiff(List<SDVariable> gradients) {
+      List<SDVariable> in = new ArrayList<>(Arrays.asList(args()));
+      in.add(gradients.get(0));
+      TrainableBatchNormBp bp =
+          new TrainableBatchNormBp(
+              sameDiff,
+              in.toArray(new SDVariable[0]),
+              isApplyGamma(),
+              isApplyBeta(),
+              getEpsilon(),
+              getJaxis());
+      return Arrays.asList(bp.outputVariables());
+    }
+  }
+
+  /**
+   * {@code batchnorm_bp} with its real input types and all of its outputs: the gradients of input,
+   * mean, variance and, when applied, gamma and beta.
+   */
+  public static final class TrainableBatchNormBp extends BatchNormDerivative {
+    /** For deserialisation. */
+    public TrainableBatchNormBp() {}
+
+    TrainableBatchNormBp(
+        SameDiff sd,
+        SDVariable[] inputs,
+        boolean applyGamma,
+        boolean applyBeta,
+        double epsilon,
+        int[] axis) {
+      super(sd, inputs, null, null, false, applyGamma, applyBeta, epsilon, axis);
+    }
+
+    @Override
+    public int getNumOutputs() {
+      return 3 + (isApplyGamma() ? 1 : 0) + (isApplyBeta() ? 1 : 0);
+    }
+
+    @Override
+    public List<DataType> calculateOutputDataTypes(List<DataType> inputTypes) {
+      List<DataType> out = new ArrayList<>();
+      for (int i = 0; i < getNumOutputs(); i++) {
+        out.add(inputTypes.get(0));
+      }
+      return out;
+    }
+  }
+}
