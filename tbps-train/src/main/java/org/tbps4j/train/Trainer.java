@@ -229,7 +229,8 @@ public final class Trainer {
   private LossTermsListener terms;
   private int graphStage = -1;
   private ISchedule schedule;
-  private final TrainingClock clock = new TrainingClock();
+  private java.util.function.LongSupplier clockSource = System::nanoTime;
+  private final TrainingClock clock = new TrainingClock(() -> clockSource.getAsLong());
   private int[] epochBatches; // batches per epoch, whole run
   private long totalIterations;
   private double bestScore = -1;
@@ -400,6 +401,9 @@ public final class Trainer {
         MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
         if (iteration == start.iteration() || doneHere == 0) {
           Quiet.run(() -> model.sameDiff().fit(b, terms)); // the gradient graph is built: bug 9
+          // the time budget (and a schedule that follows it) counts from the end of this
+          // process's first step: building the gradient graph is a one-off cost, not training
+          clock.start();
         } else {
           model.sameDiff().fit(b, terms);
         }
@@ -641,6 +645,18 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Replaces the wall clock of the time budget (tests: a clock that advances a fixed amount per
+   * step makes a budgeted run deterministic).
+   *
+   * @param nanos a monotonic time source in nanoseconds
+   * @return this trainer
+   */
+  Trainer withClock(java.util.function.LongSupplier nanos) {
+    this.clockSource = nanos;
+    return this;
+  }
+
   /** Elapsed share of the time budget (0 without a budget). */
   private double budgetFraction() {
     return options.maxSeconds() > 0 ? clock.elapsedSeconds() / options.maxSeconds() : 0;
@@ -648,22 +664,28 @@ public final class Trainer {
 
   /**
    * Wall time of the training loop over every process of a run: what a resumed run inherits from
-   * its checkpoint plus what this process has run since {@link #start()}.
+   * its checkpoint plus what this process has run since {@link #start()} (called after the
+   * process's first step, so building the gradient graph does not count).
    */
   static final class TrainingClock {
+    private final java.util.function.LongSupplier nanos;
     private double prior;
     private long startedNanos = -1;
+
+    TrainingClock(java.util.function.LongSupplier nanos) {
+      this.nanos = nanos;
+    }
 
     void resumeFrom(double seconds) {
       prior = Math.max(0, seconds);
     }
 
     void start() {
-      startedNanos = System.nanoTime();
+      startedNanos = nanos.getAsLong();
     }
 
     double elapsedSeconds() {
-      return prior + (startedNanos < 0 ? 0 : (System.nanoTime() - startedNanos) / 1e9);
+      return prior + (startedNanos < 0 ? 0 : (nanos.getAsLong() - startedNanos) / 1e9);
     }
   }
 

@@ -120,6 +120,65 @@ class TrainerTest {
   }
 
   @Test
+  void aTimeBudgetIsFollowedByTheLearningRate() throws Exception {
+    // many epochs, a 6 s budget (counted from the end of the first step, which builds the
+    // gradient graph): the budget ends the run, and the rate warms up over the first fifth of it
+    // and decays (cosine) towards the floor at its end
+    TrainConfig c =
+        TinyRuns.config(
+            data,
+            TinyRuns.MIX.replace("epochs: 2", "epochs: 100"),
+            List.of(
+                "schedule.warmup_fraction=0.2",
+                "schedule.min_lr=0",
+                "eval.interval_epochs=1000",
+                "checkpoint.every_iterations=100000"));
+    List<Double> rates = new ArrayList<>();
+    // a clock that advances 0.25 s per step: 24 steps fit in the budget, on any machine
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    TrainingListener record =
+        new TrainingListener() {
+          @Override
+          public void iterationDone(IterationReport r) {
+            rates.add(r.learningRate());
+            now.addAndGet(250_000_000L);
+          }
+        };
+    Path run = dir.resolve("budget");
+    Trainer.Result r =
+        new Trainer(c, run, quiet().withListeners(List.of(record)).withMaxSeconds(6))
+            .withClock(now::get)
+            .run();
+    assertTrue(r.finished());
+    // the first step starts the clock; 24 steps of 0.25 s reach the budget, the 25th ends it
+    assertEquals(25, rates.size(), "steps in the budget");
+    double base = c.optimizer().lr();
+    assertTrue(rates.get(0) < 0.25 * base, "warm-up starts low: " + rates.get(0));
+    int peak = 0;
+    for (int i = 1; i < rates.size(); i++) {
+      if (rates.get(i) > rates.get(peak)) {
+        peak = i;
+      }
+    }
+    assertTrue(rates.get(peak) > 0.9 * base, "reaches the base rate: " + rates.get(peak));
+    for (int i = peak + 1; i < rates.size(); i++) {
+      assertTrue(rates.get(i) <= rates.get(i - 1) + 1e-12, "decays after the peak at " + i);
+    }
+    double last = rates.get(rates.size() - 1);
+    // step k runs at k × 0.25 s: the 25th (k = 24) at 6 s of 6, with the floor rate
+    assertEquals(0.0, last, 1e-12, "annealed when the budget ends");
+    double midway =
+        new org.tbps4j.train.schedule.BudgetSchedule(
+                org.tbps4j.train.schedule.BudgetSchedule.Kind.COSINE, base, 0, 0.2)
+            .valueAtFraction(3.0 / 6);
+    assertEquals(midway, rates.get(12), 1e-9 * base, "step 12 runs at 3 s of 6");
+    var state = new CheckpointStore(run, 3).latest().orElseThrow().state();
+    assertTrue(state.finished());
+    assertTrue(state.trainingSeconds() >= 6, "the clock is saved: " + state.trainingSeconds());
+    assertTrue(state.iteration() < 100L * 5, "the budget, not the epochs, ended the run");
+  }
+
+  @Test
   void aKilledRunResumesToTheSameWeights() throws Exception {
     TrainConfig c = TinyRuns.config(data, TinyRuns.MIX, List.of());
     Path full = dir.resolve("full");
