@@ -670,8 +670,13 @@ class PedesData:
                 raise BadInput(f"{where}: expected an object")
             pid, split, path = e.get("id"), e.get("split"), e.get("file_path")
             texts = e.get("captions")
-            if texts is None and isinstance(e.get("processed_tokens"), list):
-                texts = [" ".join(t) if isinstance(t, list) else t for t in e["processed_tokens"]]
+            if texts is None and "processed_tokens" in e:  # token lists, joined with spaces
+                lists = e["processed_tokens"]
+                if not isinstance(lists, list) or not all(
+                    isinstance(t, list) and all(isinstance(w, str) for w in t) for t in lists
+                ):
+                    raise BadInput(f"{where}: field 'processed_tokens' is not an array of string arrays")
+                texts = [" ".join(t) for t in lists]
             missing = [k for k, v in (("id", pid), ("split", split), ("captions", texts), ("file_path", path)) if v is None]
             if missing:
                 raise BadInput(f"{where}: missing field {', '.join(repr(m) for m in missing)}")
@@ -1236,6 +1241,12 @@ def accuracy_mode(cfg):
         )
     point("final")
     final = dict(curve[-1])
+    not_reached = {
+        "minutes": [s / 60.0 for s in curve_seconds if budget_seconds is None or s < budget_seconds],
+        "steps": [n for n in curve_steps if cfg.schedule == "time" or n < cfg.steps],
+    }
+    if not_reached["minutes"] or not_reached["steps"]:
+        log(f"curve points the run did not reach: {not_reached}")
     return {
         "framework": "pytorch",
         "mode": "accuracy",
@@ -1293,6 +1304,7 @@ def accuracy_mode(cfg):
         "loss_first": history[0]["loss"] if history else None,
         "loss_last": history[-1]["loss"] if history else None,
         "curve": curve,
+        "curve_not_reached": not_reached,
         "final": final,
         "loss_history": history,
         "peak_rss_mib": peak_rss_mib(),
