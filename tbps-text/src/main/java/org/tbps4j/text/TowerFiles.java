@@ -63,7 +63,7 @@ public record TowerFiles(String onnxName, byte[] onnx, String tokenizerName, byt
     return "class-path resource " + resource + " (from " + CARRIER + ")";
   }
 
-  private static byte[] resource(String name) {
+  static byte[] resource(String name) {
     try (InputStream in = TowerFiles.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new TextModelFileException(resourceName(name), "not found on the class path");
