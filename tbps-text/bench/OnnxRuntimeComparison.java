@@ -58,6 +58,14 @@ public class OnnxRuntimeComparison {
     float[] run(long[][] ids, long[][] mask) throws Exception;
   }
 
+  /** CPU time of the whole process (all threads), nanoseconds: unlike wall time, not inflated when
+   * other processes compete for the cores. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   static long rssKb(String field) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith(field + ":")) {
@@ -98,6 +106,7 @@ public class OnnxRuntimeComparison {
     }
     long rss0 = rssKb("VmRSS");
     long t0 = System.nanoTime();
+    long c0 = cpuNanos();
     Runner runner;
     if (which.equals("ms")) {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -148,6 +157,7 @@ public class OnnxRuntimeComparison {
           };
     }
     double loadMs = (System.nanoTime() - t0) / 1e6;
+    double loadCpuMs = (cpuNanos() - c0) / 1e6;
     long rssLoaded = rssKb("VmRSS");
     List<String> caps = captions(256, 7);
     long tokens = 0;
@@ -163,12 +173,15 @@ public class OnnxRuntimeComparison {
     runner.run(b64w[0], b64w[1]);
     int n1 = 64;
     long t1 = System.nanoTime();
+    long c1 = cpuNanos();
     for (int i = 0; i < n1; i++) {
       long[][][] b = batch(tok, caps.subList(i, i + 1));
       runner.run(b[0], b[1]);
     }
     double perCaption1 = (System.nanoTime() - t1) / 1e6 / n1;
+    double cpuPerCaption1 = (cpuNanos() - c1) / 1e6 / n1;
     long t2 = System.nanoTime();
+    long c2 = cpuNanos();
     float[] first = null;
     for (int k = 0; k < 4; k++) {
       long[][][] b = batch(tok, caps.subList(64 * k, 64 * k + 64));
@@ -178,22 +191,28 @@ public class OnnxRuntimeComparison {
       }
     }
     double perCaption64 = (System.nanoTime() - t2) / 1e6 / 256;
+    double cpuPerCaption64 = (cpuNanos() - c2) / 1e6 / 256;
     long[][][] b0 = batch(tok, caps.subList(0, 64));
     System.out.printf(
-        "RESULT runtime=%s threads=%d load_ms=%.0f batch1_ms_per_caption=%.2f"
-            + " batch64_ms_per_caption=%.2f rss_before_mb=%d rss_loaded_mb=%d rss_peak_mb=%d"
-            + " tokens_per_caption=%.1f batch64_shape=%dx%d%n",
+        "RESULT runtime=%s threads=%d load_ms=%.0f load_cpu_ms=%.0f batch1_ms_per_caption=%.2f"
+            + " batch1_cpu_ms_per_caption=%.2f batch64_ms_per_caption=%.2f"
+            + " batch64_cpu_ms_per_caption=%.2f rss_before_mb=%d rss_loaded_mb=%d rss_peak_mb=%d"
+            + " tokens_per_caption=%.1f batch64_shape=%dx%d loadavg=%s%n",
         which,
         threads,
         loadMs,
+        loadCpuMs,
         perCaption1,
+        cpuPerCaption1,
         perCaption64,
+        cpuPerCaption64,
         rss0 / 1024,
         rssLoaded / 1024,
         rssKb("VmHWM") / 1024,
         tokens / 256.0,
         b0[0].length,
-        b0[0][0].length);
+        b0[0][0].length,
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     if (args.length > 4 && !args[4].equals("-")) {
       // the first batch's last hidden state, for the cross-runtime comparison
       java.nio.ByteBuffer bb =

@@ -29,12 +29,16 @@ for i in $(seq "$reps"); do
   run ms 1 "$out/ms.bin"
   run ms 2 -
 done
-run ms 1 - with-nd4j
-run nd4j 1 - with-nd4j
-python3 - "$out/nd4j.bin" "$out/ms.bin" <<'PY'
+run ms 1 "$out/ms-with-nd4j.bin" with-nd4j
+run nd4j 1 "$out/nd4j-with-nd4j.bin" with-nd4j
+python3 - "$out" <<'PY'
 import sys, struct
-a = open(sys.argv[1], 'rb').read(); b = open(sys.argv[2], 'rb').read()
-n = len(a) // 4
-x = struct.unpack('<%df' % n, a); y = struct.unpack('<%df' % n, b)
-print('COMPARE elements=%d max_abs_diff=%.3g max_abs=%.3g' % (n, max(abs(p - q) for p, q in zip(x, y)), max(abs(p) for p in x)))
+def load(name):
+    b = open(sys.argv[1] + '/' + name + '.bin', 'rb').read()
+    return struct.unpack('<%df' % (len(b) // 4), b)
+ref = load('ms')
+for other in ('nd4j', 'ms-with-nd4j', 'nd4j-with-nd4j'):
+    y = load(other)
+    print('COMPARE ms vs %s: elements=%d max_abs_diff=%.3g max_abs=%.3g'
+          % (other, len(ref), max(abs(p - q) for p, q in zip(ref, y)), max(abs(p) for p in ref)))
 PY

@@ -144,6 +144,7 @@ public final class FeatureCacheBench {
     Path dir = FeatureCache.directory(root, key);
     FeatureCache cache = FeatureCache.open(dir, key);
     List<String> texts = captions(n, 11);
+    long cpu0 = cpuNanos();
     FeatureCache.UpdateReport r =
         cache.update(
             texts,
@@ -154,6 +155,7 @@ public final class FeatureCacheBench {
                 System.err.printf(Locale.ROOT, "  %d/%d captions, %.1f s%n", done, total, ns / 1e9);
               }
             });
+    double buildCpu = (cpuNanos() - cpu0) / 1e9;
     long disk;
     try (var files = Files.list(dir)) {
       disk = files.mapToLong(p -> p.toFile().length()).sum();
@@ -173,19 +175,29 @@ public final class FeatureCacheBench {
     System.out.printf(
         Locale.ROOT,
         "RESULT captions=%d max_length=%d threads=%d load_s=%.1f build_s=%.1f"
-            + " ms_per_caption=%.2f tokens_per_caption=%.1f disk_bytes=%d bytes_per_caption=%.0f"
-            + " segments=%d read_batch64_ms=%.2f%n",
+            + " ms_per_caption=%.2f cpu_s=%.1f cpu_ms_per_caption=%.2f tokens_per_caption=%.1f"
+            + " disk_bytes=%d bytes_per_caption=%.0f segments=%d read_batch64_ms=%.2f loadavg=%s%n",
         n,
         maxLength,
         threads,
         load,
         r.seconds(),
         r.seconds() * 1000 / r.computed(),
+        buildCpu,
+        buildCpu * 1000 / r.computed(),
         (double) r.tokens() / r.computed(),
         disk,
         (double) disk / n,
         cache.segmentCount(),
-        readMs);
+        readMs,
+        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     tower.close();
+  }
+
+  /** CPU time of the whole process (all threads): not inflated by other processes' load. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }
