@@ -86,7 +86,10 @@ public final class FeatureCache {
   private static final byte[] MAGIC = "TBPSFC01".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER = 128;
   private static final int TABLE_ENTRY = 32;
-  private static final long MAP_THRESHOLD = 16L << 20;
+
+  /** Segments of at least this size are memory-mapped (16 MiB; tests lower it). */
+  static volatile long mapThreshold = 16L << 20;
+
   private static final String MANIFEST = "manifest.json";
   private static final String LOCK = ".lock";
 
@@ -233,7 +236,13 @@ public final class FeatureCache {
 
   /** An open segment. */
   private record Segment(
-      String file, int rows, long tokens, long bytes, ByteBuffer data, byte[][] keys) {}
+      String file,
+      int rows,
+      long tokens,
+      long bytes,
+      ByteBuffer data,
+      byte[][] keys,
+      boolean mapped) {}
 
   private final Path dir;
   private final Key key;
@@ -394,13 +403,15 @@ public final class FeatureCache {
 
   private Segment readSegment(String file) throws IOException {
     Path p = dir.resolve(file);
+    boolean mapped;
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < HEADER) {
         throw new IOException("truncated (" + size + " bytes, no header)");
       }
       ByteBuffer buf;
-      if (size >= MAP_THRESHOLD) {
+      mapped = size >= mapThreshold;
+      if (mapped) {
         buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
       } else {
         buf = ByteBuffer.allocate((int) size);
@@ -471,7 +482,7 @@ public final class FeatureCache {
       if (expectFirst != tokens) {
         throw new IOException("row lengths add up to " + expectFirst + ", header says " + tokens);
       }
-      return new Segment(file, rows, tokens, size, buf, keys);
+      return new Segment(file, rows, tokens, size, buf, keys, mapped);
     }
   }
 
@@ -530,6 +541,15 @@ public final class FeatureCache {
    */
   public long bytes() {
     return segments.stream().mapToLong(Segment::bytes).sum();
+  }
+
+  /**
+   * Number of segments that are memory-mapped (the others were read into memory).
+   *
+   * @return mapped segments
+   */
+  public int mappedSegmentCount() {
+    return (int) segments.stream().filter(Segment::mapped).count();
   }
 
   /**

@@ -79,6 +79,29 @@ class FeatureCacheTest {
   }
 
   @Test
+  void memoryMappedSegmentsReadTheSame(@TempDir Path root) throws IOException {
+    Path dir = root.resolve("c");
+    List<String> texts = FakeEncoder.captions("m", 25);
+    update(FeatureCache.open(dir, FakeEncoder.KEY), new FakeEncoder(), texts, 1000);
+    FeatureCache heap = FeatureCache.open(dir, FakeEncoder.KEY);
+    assertEquals(0, heap.mappedSegmentCount());
+    long before = FeatureCache.mapThreshold;
+    FeatureCache.mapThreshold = 0;
+    try {
+      FeatureCache mapped = FeatureCache.open(dir, FakeEncoder.KEY);
+      assertEquals(mapped.segmentCount(), mapped.mappedSegmentCount());
+      assertTrue(mapped.segmentCount() > 1);
+      assertRows(mapped, texts);
+      mapped.verify();
+      TokenFeatures a = heap.get(texts, 0);
+      TokenFeatures b = mapped.get(texts, 0);
+      assertArrayEquals(a.values(), b.values());
+    } finally {
+      FeatureCache.mapThreshold = before;
+    }
+  }
+
+  @Test
   void onlyNewAndChangedCaptionsAreComputed(@TempDir Path root) throws IOException {
     Path dir = FeatureCache.directory(root, FakeEncoder.KEY);
     FakeEncoder enc = new FakeEncoder();
