@@ -11,7 +11,6 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -162,8 +161,7 @@ public final class WordPieceTokenizer {
       throw new TextModelFileException(source, "model.vocab is missing or empty");
     }
     Map<String, Integer> vocab = new HashMap<>(vocabNode.size() * 2);
-    for (Iterator<Map.Entry<String, JsonNode>> it = vocabNode.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : vocabNode.properties()) {
       if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
         throw new TextModelFileException(
             source, "model.vocab entry \"" + e.getKey() + "\" has no non-negative id");
