@@ -14,6 +14,7 @@ import org.tbps4j.data.ClassMapping;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.Augmentation;
+import org.tbps4j.data.image.DecodedImages;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.sample.CaptionNeighbours;
 import org.tbps4j.data.sample.PkSampler;
@@ -66,6 +67,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   private final transient ClassMapping classes;
   private final transient PkSampler sampler;
   private final transient Prefetcher<MultiDataSet> prefetcher;
+  private final transient DecodedImages decoded = DecodedImages.forThisJvm();
   private transient MultiDataSetPreProcessor preProcessor;
   private int epoch;
   private transient List<int[]> plan;
@@ -373,7 +375,9 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       CaptionRecord c = samples.get(s);
       Random rnd = new Random(Seeds.mix(config.seed(), AUGMENT, e, batchIndex, r));
       Augmentation.Params aug = config.augmentation().sample(rnd);
-      loader.normalise(loader.decodeRgb(dataset.resolve(c.imagePath())), aug, img, r * per);
+      byte[] rgb =
+          decoded.get(c.imagePath(), () -> loader.decodeRgb(dataset.resolve(c.imagePath())));
+      loader.normalise(rgb, aug, img, r * per);
       System.arraycopy(tokens[s], 0, tok, r * len, len);
       lab[r] = labels[s];
     }
