@@ -3,7 +3,7 @@
 
 The same architecture as tbps-model (layers/Architecture.java, layers/DualPathGraph.java,
 layers/Layers.java), the same shapes and parameter count, and the same losses (tbps-loss, written
-from LOSSES.md): cmpm + 0.8 cmpc + 0.2 mam + psw, Adam with decoupled weight decay. Run it with
+from docs/losses.md): cmpm + 0.8 cmpc + 0.2 mam + psw, Adam with decoupled weight decay. Run it with
 Debian's torch (`apt-get install python3-torch libopenblas0-pthread`), always as /usr/bin/python3.
 
 `tbps bench train --peer` runs it after each configuration with that configuration's sizes,
@@ -204,7 +204,7 @@ class DualPath(nn.Module):
         return self.text_head((x * mask).amax(dim=(2, 3)))
 
 
-# ------------------------------------------------------------------------------ losses (LOSSES.md)
+# ------------------------------------------------------------------------------ losses (docs/losses.md)
 
 NORM_EPS = 1e-8
 LOG_EPS = 1e-8
