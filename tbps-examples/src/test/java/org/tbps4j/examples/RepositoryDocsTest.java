@@ -223,7 +223,7 @@ class RepositoryDocsTest {
         while (m.find()) {
           String ref = m.group(1);
           String clean = ref.replaceAll("[./]+$", "");
-          if (("/" + clean + "/").contains("/target/") || exists(clean)) {
+          if (("/" + clean + "/").contains("/target/") || existsFrom(f, clean)) {
             continue;
           }
           problems.add(f + ":" + (i + 1) + ": " + ref + " is not in the repository");
@@ -289,6 +289,24 @@ class RepositoryDocsTest {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether a path written in file {@code f} exists: from the repository root, from the file's
+   * module folder (a module's README or POM says {@code bench/x.sh} for its own {@code bench/}) or
+   * from the file's folder.
+   */
+  static boolean existsFrom(String f, String path) {
+    if (exists(path)) {
+      return true;
+    }
+    int slash = f.indexOf('/');
+    if (slash > 0 && exists(f.substring(0, slash) + "/" + path)) {
+      return true;
+    }
+    int last = f.lastIndexOf('/');
+    return last > 0
+        && exists(Path.of(f.substring(0, last), path).normalize().toString().replace('\\', '/'));
   }
 
   static boolean exists(String path) {
