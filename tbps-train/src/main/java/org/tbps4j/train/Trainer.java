@@ -400,7 +400,7 @@ public final class Trainer {
         }
         MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
         if (iteration == start.iteration() || doneHere == 0) {
-          Quiet.run(() -> model.sameDiff().fit(b, terms)); // the gradient graph is built: bug 9
+          Quiet.run(() -> model.sameDiff().fit(b, terms)); // see docs/samediff-m2.1.md, note 9
           // the time budget (and a schedule that follows it) counts from the end of this
           // process's first step: building the gradient graph is a one-off cost, not training
           clock.start();
