@@ -15,10 +15,11 @@ class DecodedImagesTest {
   void anImageIsDecodedOnceWhileTheBudgetAllows() throws Exception {
     DecodedImages memo = new DecodedImages(10);
     AtomicInteger calls = new AtomicInteger();
-    DecodedImages.Decoder four = () -> {
-      calls.incrementAndGet();
-      return new byte[] {1, 2, 3, 4};
-    };
+    DecodedImages.Decoder four =
+        () -> {
+          calls.incrementAndGet();
+          return new byte[] {1, 2, 3, 4};
+        };
     byte[] a = memo.get("a.jpg", four);
     assertSame(a, memo.get("a.jpg", four));
     assertEquals(1, calls.get());
