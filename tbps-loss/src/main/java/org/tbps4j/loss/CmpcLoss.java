@@ -54,10 +54,11 @@ public final class CmpcLoss extends BaseLoss {
 
   @Override
   Graph build(LossInputs in, Map<String, SDVariable> p) {
-    SDVariable oneHot = in.classOneHot(NAME);
-    SDVariable image = in.crossEntropy(in.imageProjectionLogits(NAME), oneHot);
-    SDVariable text = in.crossEntropy(in.textProjectionLogits(NAME), oneHot);
-    return new Graph(image.add(text), parts(LossNames.IMAGE, image, LossNames.TEXT, text));
+    // image and text projections stacked ([2N, C] logits): both sides in one pass
+    SDVariable rows =
+        in.crossEntropyRows(in.stackedProjectionLogits(NAME), in.stackedClassOneHot(NAME));
+    SDVariable[] d = in.directionMeans(rows);
+    return new Graph(in.directionsTotal(rows), parts(LossNames.IMAGE, d[0], LossNames.TEXT, d[1]));
   }
 
   @Override

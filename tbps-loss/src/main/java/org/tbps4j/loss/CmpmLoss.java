@@ -50,9 +50,14 @@ public final class CmpmLoss extends BaseLoss {
   @Override
   Graph build(LossInputs in, Map<String, SDVariable> p) {
     SameDiff sd = in.sameDiff();
-    SDVariable i2t = in.matchingKl(sd.mmul(in.image(), in.textUnit(), false, true, false));
-    SDVariable t2i = in.matchingKl(sd.mmul(in.text(), in.imageUnit(), false, true, false));
-    return new Graph(i2t.add(t2i), parts(LossNames.I2T, i2t, LossNames.T2I, t2i));
+    // both directions in one pass: [X T̂ᵀ; T X̂ᵀ] (2N × N) against the target twice
+    SDVariable logits =
+        in.stack(
+            sd.mmul(in.image(), in.textUnit(), false, true, false),
+            sd.mmul(in.text(), in.imageUnit(), false, true, false));
+    SDVariable rows = in.matchingKlRows(logits, in.stackedLogMatchingTarget());
+    SDVariable[] d = in.directionMeans(rows);
+    return new Graph(in.directionsTotal(rows), parts(LossNames.I2T, d[0], LossNames.T2I, d[1]));
   }
 
   @Override

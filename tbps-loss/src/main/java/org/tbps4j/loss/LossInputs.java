@@ -320,19 +320,93 @@ public final class LossInputs {
         "textProjection", () -> sameDiff().sum(text.mul(imageUnit()), true, 1).mul(imageUnit()));
   }
 
-  /** CMPC logits of the image projections, p_i · w̃_c [N,C] (shared by cmpc and mam). */
-  SDVariable imageProjectionLogits(String loss) {
-    SDVariable w = unitClassWeights(loss);
-    return memo("imageProjectionLogits", () -> sameDiff().mmul(imageProjection(), w));
-  }
-
-  /** CMPC logits of the text projections, p'_i · w̃_c [N,C] (shared by cmpc and mam). */
-  SDVariable textProjectionLogits(String loss) {
-    SDVariable w = unitClassWeights(loss);
-    return memo("textProjectionLogits", () -> sameDiff().mmul(textProjection(), w));
-  }
-
   /** Mean softmax cross-entropy of logits [N,C] against one-hot rows [N,C] (last-axis softmax). */
+  // ---- both directions in one pass: the image→text rows stacked over the text→image rows ----
+  //
+  // A loss that is the sum of two directions, each a mean over the N anchors of a per-row value
+  // computed the same way, computes the 2N rows of both at once ([2N, …] instead of two [N, …]):
+  // half the ops per step, which is what a small model's step time is made of
+  // (docs/samediff-m2.1.md, note 14). The sum of the two means is twice the mean of the 2N rows.
+
+  /** {@code [first; second]} along the rows. */
+  SDVariable stack(SDVariable first, SDVariable second) {
+    return sameDiff().concat(0, first, second);
+  }
+
+  /** The sum of the two directions' means of 2N stacked per-row values {@code [2N]}. */
+  SDVariable directionsTotal(SDVariable rows) {
+    return sameDiff().mean(rows).mul(2.0);
+  }
+
+  /**
+   * The two directions' means of 2N stacked per-row values (for the named parts of a loss; not on
+   * the training path unless a listener asks for them).
+   */
+  SDVariable[] directionMeans(SDVariable rows) {
+    SameDiff sd = sameDiff();
+    SDVariable[] halves = sd.split(rows, 2, 0);
+    return new SDVariable[] {sd.mean(halves[0]), sd.mean(halves[1])};
+  }
+
+  SDVariable stackedClassOneHot(String loss) {
+    SDVariable oneHot = classOneHot(loss);
+    return memo("stackedClassOneHot", () -> stack(oneHot, oneHot));
+  }
+
+  SDVariable stackedProjections() {
+    return memo("stackedProjections", () -> stack(imageProjection(), textProjection()));
+  }
+
+  /** {@code [p_i; p'_i] W̃}: the projection logits of both sides, {@code [2N, C]}. */
+  SDVariable stackedProjectionLogits(String loss) {
+    SDVariable w = unitClassWeights(loss);
+    return memo(
+        "stackedProjectionLogits", () -> sameDiff().mmul(stackedProjections(), w)); // [2N, C]
+  }
+
+  SDVariable stackedLogMatchingTarget() {
+    return memo("stackedLogMatchingTarget", () -> stack(logMatchingTarget(), logMatchingTarget()));
+  }
+
+  SDVariable stackedHasNegative() {
+    return memo("stackedHasNegative", () -> stack(hasNegative(), hasNegative()));
+  }
+
+  /** Positive scores of both directions (the diagonal, twice), {@code [2N]}. */
+  SDVariable stackedPositiveScores() {
+    return memo("stackedPositiveScores", () -> stack(positiveScores(), positiveScores()));
+  }
+
+  /**
+   * Hardest negative of every image anchor (over texts) stacked over that of every text anchor
+   * (over images), {@code [2N]}, 0 for an anchor without a negative.
+   */
+  SDVariable stackedHardestNegatives() {
+    return memo(
+        "stackedHardestNegatives",
+        () -> {
+          SameDiff sd = sameDiff();
+          // the same-id mask is symmetric: one penalty for both halves
+          SDVariable both = stack(scores(), sd.transpose(scores()));
+          SDVariable masked = both.sub(stack(samePenalty(), samePenalty()));
+          return sd.max(masked, 1).mul(stackedHasNegative());
+        });
+  }
+
+  /** Per-row cross-entropy {@code −Σ_c onehot·log softmax(logits)}, {@code [rows]}. */
+  SDVariable crossEntropyRows(SDVariable logits, SDVariable oneHot) {
+    SameDiff sd = sameDiff();
+    return sd.sum(logSoftmax(logits).mul(oneHot), 1).neg();
+  }
+
+  /** Per-row KL divergence of softmax(logits) from the matching target, {@code [rows]}. */
+  SDVariable matchingKlRows(SDVariable logits, SDVariable logTarget) {
+    SameDiff sd = sameDiff();
+    SDVariable logp = logSoftmax(logits);
+    SDVariable p = sd.math().exp(logp);
+    return sd.sum(p.mul(logp.sub(logTarget)), 1);
+  }
+
   SDVariable crossEntropy(SDVariable logits, SDVariable oneHot) {
     SameDiff sd = sameDiff();
     SDVariable logp = logSoftmax(logits);

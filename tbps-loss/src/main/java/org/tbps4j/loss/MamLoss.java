@@ -144,13 +144,20 @@ public final class MamLoss extends BaseLoss {
 
   @Override
   Graph build(LossInputs in, Map<String, SDVariable> p) {
-    SDVariable oneHot = in.classOneHot(NAME);
-    SDVariable image = side(in, in.imageProjection(), in.imageProjectionLogits(NAME), oneHot, p);
-    SDVariable text = side(in, in.textProjection(), in.textProjectionLogits(NAME), oneHot, p);
-    return new Graph(image.add(text), parts(LossNames.IMAGE, image, LossNames.TEXT, text));
+    // image and text sides stacked: projections [2N, D], logits [2N, C], one pass
+    SDVariable rows =
+        rows(
+            in,
+            in.stackedProjections(),
+            in.stackedProjectionLogits(NAME),
+            in.stackedClassOneHot(NAME),
+            p);
+    SDVariable[] d = in.directionMeans(rows);
+    return new Graph(in.directionsTotal(rows), parts(LossNames.IMAGE, d[0], LossNames.TEXT, d[1]));
   }
 
-  private static SDVariable side(
+  /** Per-row margin cross-entropy of projections {@code proj} with logits {@code z}. */
+  private static SDVariable rows(
       LossInputs in, SDVariable proj, SDVariable z, SDVariable oneHot, Map<String, SDVariable> p) {
     SameDiff sd = in.sameDiff();
     DataType dt = in.dataType();
@@ -169,7 +176,7 @@ public final class MamLoss extends BaseLoss {
     SDVariable lambda = p.get("lambda");
     SDVariable target = zy.mul(lambda).add(norm.mul(psi)).div(lambda.add(1.0));
     SDVariable logits = z.add(oneHot.mul(target.sub(zy)));
-    return in.crossEntropy(logits, oneHot);
+    return in.crossEntropyRows(logits, oneHot);
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.tbps4j.loss;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -104,14 +105,9 @@ public final class PswLoss extends BaseLoss {
 
   @Override
   Graph build(LossInputs in, Map<String, SDVariable> p) {
-    SDVariable pos = in.positiveScores();
-    SDVariable i2t = direction(in, pos, in.hardestNegative(1), p);
-    SDVariable t2i = direction(in, pos, in.hardestNegative(0), p);
-    return new Graph(i2t.add(t2i), parts(LossNames.I2T, i2t, LossNames.T2I, t2i));
-  }
-
-  private static SDVariable direction(
-      LossInputs in, SDVariable pos, SDVariable neg, Map<String, SDVariable> p) {
+    // both directions in one pass: image anchors' rows over text anchors' rows, [2N]
+    SDVariable pos = in.stackedPositiveScores();
+    SDVariable neg = in.stackedHardestNegatives();
     SDVariable poly =
         pos.mul(pos)
             .mul(p.get("a2"))
@@ -120,7 +116,18 @@ public final class PswLoss extends BaseLoss {
             .add(neg.mul(neg).mul(p.get("b2")))
             .add(neg.mul(p.get("b1")))
             .add(p.get("b0"));
-    return in.maskedMean(in.sameDiff().nn().relu(poly, 0.0), in.hasNegative());
+    SDVariable rows = in.sameDiff().nn().relu(poly, 0.0).mul(in.stackedHasNegative());
+    // each direction's mean is over the anchors that have a negative, the same count in both
+    SameDiff sd = in.sameDiff();
+    SDVariable count = sd.max(sd.sum(in.hasNegative()), in.scalar(1.0));
+    SDVariable[] halves = sd.split(rows, 2, 0);
+    return new Graph(
+        sd.sum(rows).div(count),
+        parts(
+            LossNames.I2T,
+            sd.sum(halves[0]).div(count),
+            LossNames.T2I,
+            sd.sum(halves[1]).div(count)));
   }
 
   @Override
