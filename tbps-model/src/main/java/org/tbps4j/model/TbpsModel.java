@@ -110,6 +110,18 @@ public final class TbpsModel {
   }
 
   /**
+   * Builds a model with a chosen batch-norm form (differential tests of the fused batch-norm).
+   *
+   * @param config the configuration
+   * @param dataType FLOAT or DOUBLE
+   * @param fusedBatchNorm libnd4j's fused op, or the form composed from basic ops
+   * @return the model
+   */
+  static TbpsModel create(ModelConfig config, DataType dataType, boolean fusedBatchNorm) {
+    return new TbpsModel(DualPathGraph.build(config, dataType, fusedBatchNorm), config, dataType);
+  }
+
+  /**
    * The SameDiff graph (for training: set its {@code TrainingConfig}, add the loss, call {@code
    * fit}).
    *
