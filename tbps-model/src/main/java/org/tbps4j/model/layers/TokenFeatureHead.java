@@ -29,12 +29,12 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
  * </ul>
  *
  * <p>Both end in Linear → BatchNorm1d with nothing after (signed embeddings; see docs/models.md).
- * Batch-norm is {@link Layers#batchNorm}'s composition (the fused op cannot be trained in M2.1, see
- * docs/samediff-m2.1.md, note 1), dense layers are {@code mmul + add} (note 3), ReLU is the scalar
- * maximum, and every broadcast multiply by the mask on the trained path is written as a same-shape
- * multiply (the broadcast's backward is slow in M2.1, note 1). Call {@link #build} once per pass
- * (training, then {@link Layers#setInference inference}): the second call reuses the weights by
- * name and the placeholders.
+ * Batch-norm is {@link Layers#batchNorm} (libnd4j's fused op, made trainable by {@link
+ * FusedBatchNorm}; see docs/samediff-m2.1.md, note 1), dense layers are {@code mmul + add} (note
+ * 3), ReLU is the scalar maximum, and every broadcast multiply by the mask on the trained path is
+ * written as a same-shape multiply (the broadcast's backward is slow in M2.1, note 1). Call {@link
+ * #build} once per pass (training, then {@link Layers#setInference inference}): the second call
+ * reuses the weights by name and the placeholders.
  *
  * <p>Weights (under {@code prefix}): CNN_ATTENTION {@code stem/W [3,F,C]}, {@code stem/b [C]},
  * {@code block<i>/conv<1|2>/W [3,C,C]}, {@code …/b [C]}, {@code attention/query [C,1]}, {@code

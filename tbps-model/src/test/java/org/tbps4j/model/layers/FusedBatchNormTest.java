@@ -75,9 +75,9 @@ class FusedBatchNormTest {
 
   @Test
   void sameOutputsAndGradientsAsTheComposedFormInFloat64() {
-    // the native backward differs from the composed form by a few 1e-8 relative in float64 (a
-    // constant of its formula is held in float32): far below what training or the gradient check
-    // can see, and 1e4 times smaller than the bug this class fixes
+    // the native backward differs from the composed form by up to a few 1e-8 relative in float64
+    // (its own order of operations): far below what training can see, and 1e4 times smaller than
+    // the bug this class fixes
     assertSame(true, DataType.DOUBLE, 1e-6);
     assertSame(false, DataType.DOUBLE, 1e-6);
   }

@@ -150,7 +150,10 @@ class TokenFeatureHeadTest {
             ph,
             1e-6,
             1e-4,
-            1e-8,
+            // absolute errors below 1e-6 pass: the fused batch-norm's native backward is exact to
+            // about 1e-7 in float64 (FusedBatchNormTest), which shows on gradients that should be
+            // exactly 0 (a bias whose shift the final batch-norm removes)
+            1e-6,
             Boolean.getBoolean("gradcheck.print"),
             false,
             false,
