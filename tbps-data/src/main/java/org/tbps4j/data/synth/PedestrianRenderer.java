@@ -152,6 +152,7 @@ final class PedestrianRenderer {
     }
     ext = Math.max(ext, hip + (bag.equals("shoulder bag") ? 1 + bagBody : 6));
     ext = Math.max(ext, shoulder + packEdge + 0.5);
+    ext += 55 * Math.abs(StrictMath.sin(lean)); // the lean moves the hands and bags aside
     double half = ext * s;
     double cx = w / 2.0 + jitterX * 0.16 * w;
     cx = half >= w / 2.0 ? w / 2.0 : Math.max(half, Math.min(w - half, cx));

@@ -318,12 +318,10 @@ final class StreetRenderer {
     final double ext;
     final double armW;
     final Sizes z;
-    final int h;
 
     Figure(Identity p, Shot shot, Random rnd, int h, int w) {
       this.p = p;
       this.shot = shot;
-      this.h = h;
       woman = "woman".equals(p.get(Attribute.GENDER));
       double share = Math.min(0.99, (0.65 + 0.32 * rnd.nextDouble()) * p.bodyHeight());
       double place = rnd.nextDouble();
@@ -338,8 +336,7 @@ final class StreetRenderer {
       // the extent with the arms hanging from the shoulders' edge (they hang a little inside)
       double[] l0 = arm(-shoulder, -1, swingL);
       double[] r0 = arm(shoulder, 1, swingR);
-      // the horizontal extent of the figure in canonical units (minimum sizes at the smallest
-      // scale)
+      // the horizontal extent of the figure in canonical units
       String bag = p.get(Attribute.BAG);
       double e = Math.max(Math.abs(l0[4]), Math.abs(r0[4])) + 3;
       e = Math.max(e, hip + 5.5);
@@ -351,7 +348,7 @@ final class StreetRenderer {
       } else if (bag.equals("backpack")) {
         e = Math.max(e, shoulder + 4);
       }
-      ext = e;
+      ext = e + 60 * Math.abs(StrictMath.sin(lean)); // the lean moves the hands and bags aside
       double heightPx = share * h;
       double sc = heightPx / 100;
       if (2 * ext * sc > 0.98 * w) {
