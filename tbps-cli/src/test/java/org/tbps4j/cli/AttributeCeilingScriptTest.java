@@ -104,6 +104,8 @@ class AttributeCeilingScriptTest {
             .asDouble();
     assertEquals(exact, out.path("oracle_expected_R@1").asDouble(), 1e-9);
     assertEquals("64x32", out.path("size").asText());
+    double unmatched = out.path("oracle_hidden_unmatched_expected_R@1").asDouble(-1);
+    assertTrue(unmatched > 0 && unmatched <= 100, "hidden attributes never matching: " + unmatched);
     // the street's occluders get their own error breakdown
     JsonNode byOccluder = out.path("error_rate_by_occluder").path("shoe_colour");
     assertTrue(byOccluder.has("none") && byOccluder.has("low"), byOccluder.toString());
