@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
+import org.tbps4j.data.synth.World;
 import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.Trainer;
@@ -68,6 +69,14 @@ public final class QuickstartCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--world",
+      defaultValue = "studio",
+      paramLabel = "NAME",
+      description =
+          "Synthetic world of the generated data (tbps synth --world). Default: ${DEFAULT-VALUE}.")
+  String world;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Use this config instead of the packaged quickstart.yaml.")
@@ -82,6 +91,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     if (minutes <= 0) {
       throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
     }
+    World dataWorld = World.parse(world);
     var o = spec.commandLine().getOut();
     TrainConfig base;
     if (config != null) {
@@ -114,7 +124,8 @@ public final class QuickstartCommand implements Callable<Integer> {
               seed,
               cfg.data().imageHeight(),
               cfg.data().imageWidth(),
-              Runtime.getRuntime().availableProcessors()),
+              Runtime.getRuntime().availableProcessors(),
+              dataWorld),
           dataDir);
     } else {
       o.println("using the synthetic data already in " + dataDir);

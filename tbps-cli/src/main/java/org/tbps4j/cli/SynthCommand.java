@@ -12,20 +12,27 @@ import org.tbps4j.data.synth.ContactSheet;
 import org.tbps4j.data.synth.Oracle;
 import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
+import org.tbps4j.data.synth.World;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tbps synth}: writes the synthetic pedestrian dataset in CUHK-PEDES layout. */
+/**
+ * {@code tbps synth}: writes a synthetic pedestrian dataset in CUHK-PEDES layout, in one of the
+ * worlds (docs/synthetic-data.md).
+ */
 @Command(
     name = "synth",
     mixinStandardHelpOptions = true,
     description = {
-      "Generate the synthetic pedestrian dataset in CUHK-PEDES layout: DIR/reid_raw.json,"
-          + " DIR/imgs/synth/*.jpg, DIR/attributes.json and DIR/oracle.json (R@1/5/10, mAP of a"
-          + " perfect attribute matcher on the test split).",
-      "Byte-identical output for the same seed and settings."
+      "Generate a synthetic pedestrian dataset in CUHK-PEDES layout: DIR/reid_raw.json,"
+          + " DIR/imgs/synth/* (jpg in the studio world, png in the street world),"
+          + " DIR/attributes.json and DIR/oracle.json (R@1/5/10, mAP of a perfect attribute"
+          + " matcher on the test split).",
+      "Byte-identical output for the same seed and settings. DIR appears only when complete.",
+      "Worlds: studio (default; plain backdrops, 80/10/10 split), street (cluttered scenes, varied"
+          + " scale and position, occlusion, lighting, another caption grammar, 70/15/15 split)."
     })
 public final class SynthCommand implements Callable<Integer> {
 
@@ -42,8 +49,16 @@ public final class SynthCommand implements Callable<Integer> {
       names = "--ids",
       defaultValue = "1000",
       description =
-          "Number of identities (80%% train, 10%% val, 10%% test). Default: ${DEFAULT-VALUE}.")
+          "Number of identities (split by identity: 80/10/10 %% train/val/test in the studio,"
+              + " 70/15/15 %% in the street). Default: ${DEFAULT-VALUE}.")
   int ids;
+
+  @Option(
+      names = "--world",
+      defaultValue = "studio",
+      paramLabel = "NAME",
+      description = "The world drawn: studio or street. Default: ${DEFAULT-VALUE}.")
+  String world;
 
   @Option(
       names = "--images-per-id",
@@ -94,7 +109,8 @@ public final class SynthCommand implements Callable<Integer> {
             seed,
             hw[0],
             hw[1],
-            threads != null ? threads : Runtime.getRuntime().availableProcessors());
+            threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+            World.parse(world));
     long t0 = System.nanoTime();
     SyntheticDataset.Summary s = SyntheticDataset.generate(config, out);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -105,6 +121,7 @@ public final class SynthCommand implements Callable<Integer> {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("out", out.toString());
+      m.put("world", config.world().id());
       m.put("seconds", Math.round(seconds * 100) / 100.0);
       Map<String, Object> splits = new LinkedHashMap<>();
       s.splits().forEach((k, v) -> splits.put(k.jsonName(), DataValidateCommand.statsMap(v)));
@@ -112,7 +129,7 @@ public final class SynthCommand implements Callable<Integer> {
       m.put("oracle", s.oracle().asMap());
       w.println(Json.write(m));
     } else {
-      w.printf("wrote %s in %.1f s%n", out, seconds);
+      w.printf("wrote %s (world %s) in %.1f s%n", out, config.world().id(), seconds);
       w.printf("%-6s %8s %8s %9s%n", "split", "ids", "images", "captions");
       for (Split sp : Split.values()) {
         SplitStats st = s.splits().get(sp);

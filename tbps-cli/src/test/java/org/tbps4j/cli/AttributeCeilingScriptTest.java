@@ -74,6 +74,44 @@ class AttributeCeilingScriptTest {
   }
 
   @Test
+  void itReadsTheStreetWorldsPngsAndReproducesItsOracle() throws Exception {
+    assumeTrue(
+        BenchPython.available(SCRIPT, "torch, PIL"),
+        "needs /usr/bin/python3 with torch and PIL (Debian)");
+    Path data = dir.resolve("street");
+    CliRun gen =
+        CliRun.of(
+            "synth",
+            "--out",
+            data.toString(),
+            "--world",
+            "street",
+            "--ids",
+            "200",
+            "--size",
+            "64x32",
+            "--json");
+    assertEquals(0, gen.exitCode(), gen.err());
+    CliRun r =
+        BenchPython.run(
+            SCRIPT, "--data", data.toString(), "--steps", "2", "--threads", "1", "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode out = Json.MAPPER.readTree(r.out());
+    double exact =
+        Json.MAPPER
+            .readTree(data.resolve("oracle.json").toFile())
+            .path("expected_R@1_exact")
+            .asDouble();
+    assertEquals(exact, out.path("oracle_expected_R@1").asDouble(), 1e-9);
+    assertEquals("64x32", out.path("size").asText());
+    double unmatched = out.path("oracle_hidden_unmatched_expected_R@1").asDouble(-1);
+    assertTrue(unmatched > 0 && unmatched <= 100, "hidden attributes never matching: " + unmatched);
+    // the street's occluders get their own error breakdown
+    JsonNode byOccluder = out.path("error_rate_by_occluder").path("shoe_colour");
+    assertTrue(byOccluder.has("none") && byOccluder.has("low"), byOccluder.toString());
+  }
+
+  @Test
   void aDirectoryWithoutAttributesIsRejectedWithItsPath() throws Exception {
     assumeTrue(
         BenchPython.available(SCRIPT, "torch, PIL"),

@@ -67,6 +67,59 @@ class SynthCommandTest {
     assertTrue(r.out().contains("oracle (test, perfect attribute matcher): R@1 "), r.out());
   }
 
+  @Test
+  void theStreetWorldIsWrittenAsPngWithItsOwnSplitAndOracle() throws Exception {
+    Path out = dir.resolve("street");
+    CliRun r =
+        CliRun.of(
+            "synth",
+            "--out",
+            out.toString(),
+            "--world",
+            "street",
+            "--ids",
+            "20",
+            "--images-per-id",
+            "2",
+            "--size",
+            "64x32",
+            "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode j = Json.MAPPER.readTree(r.out());
+    assertEquals("street", j.get("world").asText());
+    assertEquals(14, j.get("splits").get("train").get("ids").asInt()); // 70 / 15 / 15
+    assertEquals(3, j.get("splits").get("val").get("ids").asInt());
+    assertEquals(3, j.get("splits").get("test").get("ids").asInt());
+    try (var s = Files.list(out.resolve("imgs/synth"))) {
+      assertTrue(s.allMatch(f -> f.toString().endsWith(".png")));
+    }
+    JsonNode oracle = Json.MAPPER.readTree(out.resolve("oracle.json").toFile());
+    assertEquals("street", oracle.get("world").asText());
+    assertEquals(oracle.get("R@1").asDouble(), j.get("oracle").get("R@1").asDouble(), 1e-9);
+    JsonNode attrs = Json.MAPPER.readTree(out.resolve("attributes.json").toFile());
+    assertEquals("street", attrs.get("world").asText());
+    // the reader and the validator take it as any CUHK-PEDES dataset
+    CliRun v =
+        CliRun.of("data", "validate", "--format", "cuhk-pedes", "--root", out.toString(), "--json");
+    assertEquals(0, v.exitCode(), v.err());
+    assertEquals(
+        j.get("splits").get("test").get("images").asInt(),
+        Json.MAPPER.readTree(v.out()).get("splits").get("test").get("images").asInt());
+  }
+
+  @Test
+  void theDefaultWorldIsTheStudio() throws Exception {
+    Path out = dir.resolve("default");
+    CliRun r = CliRun.of("synth", "--out", out.toString(), "--ids", "3", "--size", "64x32");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("(world studio)"), r.out());
+    assertEquals(
+        "studio", Json.MAPPER.readTree(out.resolve("oracle.json").toFile()).get("world").asText());
+    try (var s = Files.list(out.resolve("imgs/synth"))) {
+      assertTrue(s.allMatch(f -> f.toString().endsWith(".jpg")));
+    }
+  }
+
   private static void assertBadInput(CliRun r, String fragment) {
     assertEquals(2, r.exitCode(), r.err());
     assertTrue(r.err().contains(fragment), "expected '" + fragment + "' in: " + r.err());
@@ -88,5 +141,9 @@ class SynthCommandTest {
     assertBadInput(
         CliRun.of("synth", "--out", dir.resolve("n").toString(), "--ids", "2"),
         "--ids must be >= 3");
+    assertBadInput(
+        CliRun.of("synth", "--out", dir.resolve("n").toString(), "--world", "nope"),
+        "--world \"nope\" is not a synthetic world; valid worlds: studio, street");
+    assertFalse(Files.exists(dir.resolve("n")), "bad input writes nothing");
   }
 }

@@ -247,6 +247,15 @@ class TrainEvalQuickstartTest {
   }
 
   @Test
+  void quickstartRefusesAnUnknownWorld() {
+    CliRun q =
+        CliRun.of("quickstart", "--out", dir.resolve("qs-nope").toString(), "--world", "nope");
+    assertEquals(2, q.exitCode(), q.err());
+    assertTrue(q.err().contains("valid worlds: studio, street"), q.err());
+    assertFalse(Files.exists(dir.resolve("qs-nope").resolve("data")), "nothing generated");
+  }
+
+  @Test
   void quickstartWritesMetricsWithTheOracle() throws Exception {
     Path out = dir.resolve("qs");
     CliRun q =
@@ -266,6 +275,7 @@ class TrainEvalQuickstartTest {
       assertTrue(m.has(k), k);
     }
     JsonNode oracle = Json.MAPPER.readTree(out.resolve("data").resolve("oracle.json").toFile());
+    assertEquals("studio", oracle.get("world").asText(), "the quickstart's default world");
     assertEquals(oracle.get("R@1").asDouble(), m.get("oracle_R@1").asDouble(), 1e-12);
     assertEquals(
         m.get("R@1").asDouble() / m.get("oracle_R@1").asDouble(),

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Captions for synthetic people: a small grammar with synonyms and several sentence shapes, each
@@ -17,7 +18,10 @@ import java.util.Random;
  * colour 0.9, sleeve 0.35, pattern 0.7 (0.15 when plain), lower type 0.7, lower colour 0.75, shoes
  * 0.35, bag 0.75 (bag colour 0.65; "no bag" 0.15), cap 0.7 (colour 0.7; "no hat" 0.1). At least two
  * attributes are always mentioned. Garment words never reveal an unmentioned attribute ("t-shirt"
- * only when short sleeves are mentioned).
+ * only when short sleeves are mentioned). An attribute the picture hides is never mentioned (the
+ * draws are the same, its mention is dropped); the upper colour and the lower type, which no
+ * picture hides, keep every caption at two mentions or more. This is the {@link World#STUDIO}
+ * grammar; {@link StreetGrammar} is the street's.
  */
 public final class CaptionGrammar {
 
@@ -44,47 +48,67 @@ public final class CaptionGrammar {
    * @return the caption and its mentions
    */
   public static Caption caption(Identity person, Random rnd) {
-    Map<Attribute, String> m = chooseMentions(person, rnd);
+    return caption(person, Set.of(), rnd);
+  }
+
+  /**
+   * Writes one caption of a picture that hides some attributes.
+   *
+   * @param person the identity described
+   * @param hidden attributes the picture does not show ({@link Shot#hidden}): never mentioned
+   * @param rnd the caption's random source (the same draws whatever is hidden)
+   * @return the caption and its mentions
+   */
+  public static Caption caption(Identity person, Set<Attribute> hidden, Random rnd) {
+    Map<Attribute, String> m = chooseMentions(person, hidden, rnd);
     return new Caption(render(m, rnd), m);
   }
 
-  static Map<Attribute, String> chooseMentions(Identity p, Random rnd) {
+  static Map<Attribute, String> chooseMentions(Identity p, Set<Attribute> hidden, Random rnd) {
     Map<Attribute, String> m = new EnumMap<>(Attribute.class);
-    put(m, p, Attribute.GENDER, rnd.nextDouble() < 0.75);
+    Visible v = new Visible(p, hidden);
+    put(m, v, Attribute.GENDER, rnd.nextDouble() < 0.75);
     if (rnd.nextDouble() < 0.45) {
       boolean colour = rnd.nextDouble() < 0.8;
       boolean length = rnd.nextDouble() < 0.7;
       if (!colour && !length) {
         colour = true;
       }
-      put(m, p, Attribute.HAIR_COLOUR, colour);
-      put(m, p, Attribute.HAIR_LENGTH, length);
+      put(m, v, Attribute.HAIR_COLOUR, colour);
+      put(m, v, Attribute.HAIR_LENGTH, length);
     }
-    put(m, p, Attribute.UPPER_COLOUR, rnd.nextDouble() < 0.9);
-    put(m, p, Attribute.SLEEVE, rnd.nextDouble() < 0.35);
+    put(m, v, Attribute.UPPER_COLOUR, rnd.nextDouble() < 0.9);
+    put(m, v, Attribute.SLEEVE, rnd.nextDouble() < 0.35);
     double patternP = "plain".equals(p.get(Attribute.PATTERN)) ? 0.15 : 0.7;
-    put(m, p, Attribute.PATTERN, rnd.nextDouble() < patternP);
-    put(m, p, Attribute.LOWER_TYPE, rnd.nextDouble() < 0.7);
-    put(m, p, Attribute.LOWER_COLOUR, rnd.nextDouble() < 0.75);
-    put(m, p, Attribute.SHOE_COLOUR, rnd.nextDouble() < 0.35);
+    put(m, v, Attribute.PATTERN, rnd.nextDouble() < patternP);
+    put(m, v, Attribute.LOWER_TYPE, rnd.nextDouble() < 0.7);
+    put(m, v, Attribute.LOWER_COLOUR, rnd.nextDouble() < 0.75);
+    put(m, v, Attribute.SHOE_COLOUR, rnd.nextDouble() < 0.35);
     boolean hasBag = !"none".equals(p.get(Attribute.BAG));
     if (rnd.nextDouble() < (hasBag ? 0.75 : 0.15)) {
-      put(m, p, Attribute.BAG, true);
-      put(m, p, Attribute.BAG_COLOUR, hasBag && rnd.nextDouble() < 0.65);
+      put(m, v, Attribute.BAG, true);
+      put(m, v, Attribute.BAG_COLOUR, hasBag && rnd.nextDouble() < 0.65);
     }
     boolean hasHat = !"none".equals(p.get(Attribute.HAT));
     if (rnd.nextDouble() < (hasHat ? 0.7 : 0.1)) {
-      put(m, p, Attribute.HAT, true);
-      put(m, p, Attribute.HAT_COLOUR, hasHat && rnd.nextDouble() < 0.7);
+      put(m, v, Attribute.HAT, true);
+      put(m, v, Attribute.HAT_COLOUR, hasHat && rnd.nextDouble() < 0.7);
     }
     if (m.size() < 2) {
-      put(m, p, Attribute.UPPER_COLOUR, true);
-      put(m, p, Attribute.LOWER_TYPE, true);
+      put(m, v, Attribute.UPPER_COLOUR, true);
+      put(m, v, Attribute.LOWER_TYPE, true);
     }
     return m;
   }
 
-  private static void put(Map<Attribute, String> m, Identity p, Attribute a, boolean on) {
+  /** The values a picture shows: the person's, except what the picture hides. */
+  record Visible(Identity person, Set<Attribute> hidden) {
+    String get(Attribute a) {
+      return hidden.contains(a) ? null : person.get(a);
+    }
+  }
+
+  private static void put(Map<Attribute, String> m, Visible p, Attribute a, boolean on) {
     if (on && p.get(a) != null) {
       m.put(a, p.get(a));
     }

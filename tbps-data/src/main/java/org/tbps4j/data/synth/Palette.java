@@ -4,9 +4,9 @@ import java.awt.Color;
 import java.util.Map;
 
 /**
- * The RGB of every colour name the generator uses. The colours are far apart so that each name is
- * recognisable at 128×64 after blur, noise and ±8% lighting; each identity also gets a small shade
- * jitter of its own.
+ * The RGB of every colour name the generator uses, per world. The colours are far apart so that
+ * each name is recognisable after blur, noise and the world's lighting; each identity also gets a
+ * small shade jitter of its own.
  */
 final class Palette {
   private Palette() {}
@@ -33,6 +33,38 @@ final class Palette {
           "blonde", new Color(228, 196, 112),
           "grey", new Color(172, 172, 170));
 
+  /**
+   * The street world's garment colours: the same names drawn from other prototypes (the worlds
+   * share a vocabulary, not an appearance).
+   */
+  private static final Map<String, Color> STREET_GARMENT =
+      Map.ofEntries(
+          Map.entry("red", new Color(184, 34, 44)),
+          Map.entry("orange", new Color(232, 118, 30)),
+          Map.entry("yellow", new Color(230, 200, 50)),
+          Map.entry("green", new Color(46, 128, 70)),
+          Map.entry("blue", new Color(40, 92, 186)),
+          Map.entry("purple", new Color(110, 60, 150)),
+          Map.entry("pink", new Color(234, 126, 176)),
+          Map.entry("white", new Color(232, 232, 226)),
+          Map.entry("black", new Color(32, 32, 36)),
+          Map.entry("grey", new Color(120, 122, 126)),
+          Map.entry("brown", new Color(120, 78, 44)),
+          Map.entry("beige", new Color(196, 168, 120)));
+
+  private static final Map<String, Color> STREET_HAIR =
+      Map.of(
+          "black", new Color(30, 24, 22),
+          "brown", new Color(112, 70, 36),
+          "blonde", new Color(222, 188, 104),
+          "grey", new Color(164, 164, 162));
+
+  /** Largest per-channel shade offset of an identity's garments in the studio. */
+  static final int STUDIO_SHADE = 12;
+
+  /** The same in the street (whose light also varies more). */
+  static final int STREET_SHADE = 8;
+
   /** Skin tones (never described). */
   static final Color[] SKIN = {
     new Color(250, 218, 190),
@@ -52,6 +84,42 @@ final class Palette {
     Color c = GARMENT.get(name);
     if (c == null) {
       throw new IllegalArgumentException("no garment colour named " + name);
+    }
+    return c;
+  }
+
+  /**
+   * A colour by world.
+   *
+   * @param world the world
+   * @param name a colour name of {@link Attribute}
+   * @return its RGB in that world
+   */
+  static Color garment(World world, String name) {
+    if (world == World.STUDIO) {
+      return garment(name);
+    }
+    Color c = STREET_GARMENT.get(name);
+    if (c == null) {
+      throw new IllegalArgumentException("no garment colour named " + name);
+    }
+    return c;
+  }
+
+  /**
+   * A hair colour by world.
+   *
+   * @param world the world
+   * @param name a value of {@link Attribute#HAIR_COLOUR}
+   * @return its RGB in that world
+   */
+  static Color hair(World world, String name) {
+    if (world == World.STUDIO) {
+      return hair(name);
+    }
+    Color c = STREET_HAIR.get(name);
+    if (c == null) {
+      throw new IllegalArgumentException("no hair colour named " + name);
     }
     return c;
   }

@@ -12,71 +12,99 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.util.Random;
 
 /**
- * Draws one synthetic pedestrian photo with Java2D: background (gradient sky/wall, blocks, ground),
- * the person (body shape and pose jitter, skin, hair, upper garment with sleeves and pattern, lower
- * garment, shoes, bag, cap; front or back view), an optional occluder, then ±8% lighting, optional
- * blur and sensor noise.
+ * Draws one picture of the {@link World#STUDIO} world with Java2D: a backdrop (gradient, blocks,
+ * ground), the person (body shape and pose jitter, skin, hair, upper garment with sleeves and
+ * pattern, lower garment, shoes, bag, cap; front or back view), then ±8% lighting, optional blur
+ * and sensor noise. No occluders.
+ *
+ * <p>Legibility (docs/synthetic-data.md): every detail a caption can mention has a minimum size in
+ * output pixels ({@link Sizes}; for a 64-pixel-high image: stripes 2.4 px with 3 px gaps, check
+ * lines 1.6 px with 4 px gaps both ways, backpack straps 2.2 px, a shoulder bag's strap 2.2 px, a
+ * handbag 5×4.5 px, the fringe 2 px, shoes 2.2 px high); gender is drawn by build (a man's
+ * shoulders are 1.56× his hips, a woman's 0.64× hers; a man's arms are thicker too, far outside the
+ * ±13% per-identity width jitter, which scales both); the back-view backpack leaves the upper
+ * garment visible around it.
  *
  * <p>The person is drawn in a canonical frame (head top at y = 0, soles at y = 100, centred on x =
  * 0) mapped onto the image by scale, position and a small lean. All randomness comes from the
- * {@link Random} passed in, so an image is a pure function of its seed. Math uses {@link
- * StrictMath} so that the geometry is the same on every JVM; Java2D's software rasteriser does the
- * rest.
+ * {@link Random} passed in, so an image is a pure function of its seed; the mask mode ({@link
+ * Part.Mode}) runs the same code and draws. Math uses {@link StrictMath} so that the geometry is
+ * the same on every JVM; Java2D's software rasteriser does the rest.
  */
 final class PedestrianRenderer {
   private PedestrianRenderer() {}
 
+  /** Shoulder half-width of a man, in canonical units, before the identity's width factor. */
+  static final double MAN_SHOULDER = 12.2;
+
+  /** Hip half-width of a man. */
+  static final double MAN_HIP = 7.8;
+
+  /** Shoulder half-width of a woman. */
+  static final double WOMAN_SHOULDER = 7.4;
+
+  /** Hip half-width of a woman. */
+  static final double WOMAN_HIP = 11.6;
+
   /**
-   * Renders one image.
+   * Renders one picture.
    *
    * @param p the identity
-   * @param back true for a back view
+   * @param shot the view (the studio has no occluders)
    * @param rnd the image's random source
    * @param height image height H
    * @param width image width W
+   * @param mode a photo, or a mask of parts
    * @return a {@code TYPE_3BYTE_BGR} image of {@code W×H}
    */
-  static BufferedImage render(Identity p, boolean back, Random rnd, int height, int width) {
+  static BufferedImage render(
+      Identity p, Shot shot, Random rnd, int height, int width, Part.Mode mode) {
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     Graphics2D g = img.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      Object aa =
+          mode.mask() ? RenderingHints.VALUE_ANTIALIAS_OFF : RenderingHints.VALUE_ANTIALIAS_ON;
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, aa);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-      background(g, rnd, height, width);
-      person(g, p, back, rnd, height, width);
-      occluder(g, rnd, height, width);
+      background(g, mode, rnd, height, width);
+      person(g, mode, p, shot.back(), rnd, height, width);
     } finally {
       g.dispose();
     }
-    byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-    lighting(px, 0.92 + 0.16 * rnd.nextDouble());
-    if (rnd.nextDouble() < 0.3) {
-      blur(px, height, width);
+    if (mode.mask()) {
+      return img;
     }
-    noise(px, 1 + 5 * rnd.nextDouble(), rnd);
+    byte[] px = Pixels.bgr(img);
+    Pixels.scale(px, 0.92 + 0.16 * rnd.nextDouble());
+    if (rnd.nextDouble() < 0.3) {
+      Pixels.blur(px, height, width);
+    }
+    Pixels.noise(px, 1 + 5 * rnd.nextDouble(), rnd);
     return img;
   }
 
   // --- scene ----------------------------------------------------------------------------------
 
-  private static Color muted(Random rnd, double maxSat, double minB, double maxB) {
+  static Color muted(Random rnd, double maxSat, double minB, double maxB) {
     float hue = rnd.nextFloat();
     float sat = (float) (maxSat * rnd.nextDouble());
     float bri = (float) (minB + (maxB - minB) * rnd.nextDouble());
     return Color.getHSBColor(hue, sat, bri);
   }
 
-  private static void background(Graphics2D g, Random rnd, int h, int w) {
+  private static void background(Graphics2D g, Part.Mode m, Random rnd, int h, int w) {
+    Part bg = Part.BACKGROUND;
     g.setPaint(
-        new GradientPaint(0, 0, muted(rnd, 0.35, 0.35, 0.9), 0, h, muted(rnd, 0.3, 0.3, 0.8)));
+        m.paint(
+            bg,
+            new GradientPaint(0, 0, muted(rnd, 0.35, 0.35, 0.9), 0, h, muted(rnd, 0.3, 0.3, 0.8))));
     g.fill(new Rectangle2D.Double(0, 0, w, h));
     int blocks = rnd.nextInt(5);
     for (int i = 0; i < blocks; i++) {
-      g.setColor(muted(rnd, 0.4, 0.2, 0.85));
+      g.setPaint(m.paint(bg, muted(rnd, 0.4, 0.2, 0.85)));
       double bx = (rnd.nextDouble() * 1.2 - 0.2) * w;
       double by = rnd.nextDouble() * 0.6 * h;
       g.fill(
@@ -84,100 +112,102 @@ final class PedestrianRenderer {
               bx, by, (0.15 + 0.5 * rnd.nextDouble()) * w, (0.1 + 0.35 * rnd.nextDouble()) * h));
     }
     double groundY = (0.68 + 0.17 * rnd.nextDouble()) * h;
-    g.setColor(muted(rnd, 0.15, 0.3, 0.7));
+    g.setPaint(m.paint(bg, muted(rnd, 0.15, 0.3, 0.7)));
     g.fill(new Rectangle2D.Double(0, groundY, w, h - groundY));
-  }
-
-  private static void occluder(Graphics2D g, Random rnd, int h, int w) {
-    if (rnd.nextDouble() >= 0.2) {
-      return;
-    }
-    g.setColor(muted(rnd, 0.5, 0.15, 0.85));
-    switch (rnd.nextInt(3)) {
-      case 0 -> { // pole
-        double pw = (0.05 + 0.06 * rnd.nextDouble()) * w;
-        g.fill(new Rectangle2D.Double(rnd.nextDouble() * (w - pw), 0, pw, h));
-      }
-      case 1 -> { // low obstacle: bench, car bonnet
-        double top = (0.76 + 0.12 * rnd.nextDouble()) * h;
-        double x = (rnd.nextDouble() * 0.6 - 0.2) * w;
-        g.fill(new Rectangle2D.Double(x, top, (0.6 + 0.6 * rnd.nextDouble()) * w, h - top));
-      }
-      default -> { // something at one side
-        double sw = (0.15 + 0.15 * rnd.nextDouble()) * w;
-        double top = (0.3 + 0.3 * rnd.nextDouble()) * h;
-        double x = rnd.nextBoolean() ? 0 : w - sw;
-        g.fill(new Rectangle2D.Double(x, top, sw, h - top));
-      }
-    }
   }
 
   // --- person ---------------------------------------------------------------------------------
 
-  private static void person(Graphics2D g, Identity p, boolean back, Random rnd, int h, int w) {
+  private static void person(
+      Graphics2D g, Part.Mode m, Identity p, boolean back, Random rnd, int h, int w) {
     boolean woman = "woman".equals(p.get(Attribute.GENDER));
-    double heightPx = (0.74 + 0.18 * rnd.nextDouble()) * h * p.bodyHeight();
-    double feetY = (0.93 + 0.06 * rnd.nextDouble()) * h;
-    double cx = w / 2.0 + (rnd.nextDouble() - 0.5) * 0.2 * w;
-    double lean = StrictMath.toRadians((rnd.nextDouble() - 0.5) * 6);
+    double heightPx = (0.80 + 0.12 * rnd.nextDouble()) * h * p.bodyHeight();
+    double feetY = h - (h - heightPx) * (0.1 + 0.5 * rnd.nextDouble());
+    double jitterX = rnd.nextDouble() - 0.5;
+    double lean = StrictMath.toRadians((rnd.nextDouble() - 0.5) * 5);
+    double swing = StrictMath.toRadians(4 + 9 * rnd.nextDouble());
+    double spread = 1.0 + 3.0 * rnd.nextDouble();
     double s = heightPx / 100.0;
+    Sizes z = new Sizes(s, h);
+
+    double bw = p.bodyWidth();
+    double shoulder = (woman ? WOMAN_SHOULDER : MAN_SHOULDER) * bw;
+    double hip = (woman ? WOMAN_HIP : MAN_HIP) * bw;
+    int side = back ? -1 : 1; // the side that holds a handbag / wears the shoulder bag
+    String bag = p.get(Attribute.BAG);
+    double armW = z.at((woman ? 3.8 : 4.6) * bw, 2.0);
+    // a man's arms hang outside his shoulders, a woman's over hers
+    double armX = woman ? shoulder - armW / 2 : shoulder - 0.8;
+    double[] left = arm(-armX, -1, swing);
+    double[] right = arm(armX, 1, -swing * 0.8);
+    double handbagW = z.at(10.5, 5.0);
+    double handbagH = z.at(9.5, 4.5);
+    double bagBody = z.at(9, 4.5);
+    double packEdge = z.at(2.5, 1.5);
+
+    // keep the whole figure inside the frame
+    double ext = Math.max(Math.abs(left[4]), Math.abs(right[4])) + 2.5;
+    if (bag.equals("handbag")) {
+      ext = Math.max(ext, Math.abs(side > 0 ? right[4] : left[4]) + handbagW / 2 + 0.5);
+    }
+    ext = Math.max(ext, hip + (bag.equals("shoulder bag") ? 1 + bagBody : 6));
+    ext = Math.max(ext, shoulder + packEdge + 0.5);
+    ext += 55 * Math.abs(StrictMath.sin(lean)); // the lean moves the hands and bags aside
+    double half = ext * s;
+    double cx = w / 2.0 + jitterX * 0.16 * w;
+    cx = half >= w / 2.0 ? w / 2.0 : Math.max(half, Math.min(w - half, cx));
     g.translate(cx, feetY);
     g.rotate(lean);
     g.scale(s, s);
     g.translate(0, -100);
-
-    double bw = p.bodyWidth();
-    double shoulder = (woman ? 9.6 : 10.8) * bw;
-    double hip = (woman ? 9.6 : 8.8) * bw;
-    double swing = StrictMath.toRadians(4 + 12 * rnd.nextDouble());
-    double spread = 1.0 + 3.5 * rnd.nextDouble();
-    int side = back ? -1 : 1; // the side that holds a handbag / wears the shoulder bag
 
     Color skin = Palette.SKIN[p.skin()];
     Color hair = Palette.hair(p.get(Attribute.HAIR_COLOUR));
     Color upper = Palette.shift(Palette.garment(p.get(Attribute.UPPER_COLOUR)), p.shade());
     Color lower = Palette.shift(Palette.garment(p.get(Attribute.LOWER_COLOUR)), p.shade());
     Color shoes = Palette.garment(p.get(Attribute.SHOE_COLOUR));
-    String bag = p.get(Attribute.BAG);
     Color bagColour = bag.equals("none") ? null : Palette.garment(p.get(Attribute.BAG_COLOUR));
     boolean longHair = "long".equals(p.get(Attribute.HAIR_LENGTH));
     boolean longSleeve = "long".equals(p.get(Attribute.SLEEVE));
     String lowerType = p.get(Attribute.LOWER_TYPE);
 
-    // backpack edges seen behind the body from the front
+    // backpack edges seen beside the body from the front
     if (bag.equals("backpack") && !back) {
-      g.setColor(bagColour);
-      g.fill(new RoundRectangle2D.Double(-shoulder - 1.8, 22, 2 * shoulder + 3.6, 22, 4, 4));
+      g.setPaint(m.paint(Part.BAG, bagColour));
+      double half2 = Math.max(shoulder, hip * 0.95) + packEdge;
+      g.fill(new RoundRectangle2D.Double(-half2, 21, 2 * half2, 22, 4, 4));
     }
     // legs
-    double legW = 6.4 * bw;
-    double lx = 4.2 * bw;
+    double legW = z.at(6.4 * bw, 2.5);
+    double lx = Math.max(3.6, 0.48 * hip);
     Shape leftLeg = new Line2D.Double(-lx, 54, -lx - spread, 94.5);
     Shape rightLeg = new Line2D.Double(lx, 54, lx + spread, 94.5);
     boolean trousers = lowerType.equals("trousers");
     g.setStroke(new BasicStroke((float) legW, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-    g.setColor(trousers ? lower : skin);
+    g.setPaint(trousers ? m.paint(Part.LOWER, lower) : m.paint(Part.LEG_SKIN, skin));
     g.draw(leftLeg);
     g.draw(rightLeg);
     if (lowerType.equals("shorts")) {
-      g.setColor(lower);
+      g.setPaint(m.paint(Part.LOWER, lower));
       g.setStroke(
-          new BasicStroke((float) (legW + 0.6), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND));
-      g.draw(new Line2D.Double(-lx, 52, -lx - spread * 0.35, 68));
-      g.draw(new Line2D.Double(lx, 52, lx + spread * 0.35, 68));
+          new BasicStroke((float) (legW + 0.8), BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND));
+      g.draw(new Line2D.Double(-lx, 52, -lx - spread * 0.3, 66));
+      g.draw(new Line2D.Double(lx, 52, lx + spread * 0.3, 66));
     }
     // shoes
-    g.setColor(shoes);
-    g.fill(new Ellipse2D.Double(-lx - spread - 4.4, 94.6, 8.4, 5.2));
-    g.fill(new Ellipse2D.Double(lx + spread - 4.0, 94.6, 8.4, 5.2));
+    double shoeH = z.at(5.2, 2.2);
+    double shoeW = z.at(8.4, 3.5);
+    g.setPaint(m.paint(Part.SHOE, shoes));
+    g.fill(new Ellipse2D.Double(-lx - spread - shoeW / 2 - 0.2, 99.8 - shoeH, shoeW, shoeH));
+    g.fill(new Ellipse2D.Double(lx + spread - shoeW / 2 + 0.2, 99.8 - shoeH, shoeW, shoeH));
     // hips / skirt
-    g.setColor(lower);
+    g.setPaint(m.paint(Part.LOWER, lower));
     if (lowerType.equals("skirt")) {
       Path2D skirt = new Path2D.Double();
       skirt.moveTo(-hip + 0.5, 48);
       skirt.lineTo(hip - 0.5, 48);
-      skirt.lineTo(hip + 5.5, 73);
-      skirt.lineTo(-hip - 5.5, 73);
+      skirt.lineTo(hip + 4.5, 73);
+      skirt.lineTo(-hip - 4.5, 73);
       skirt.closePath();
       g.fill(skirt);
     } else {
@@ -193,80 +223,89 @@ final class PedestrianRenderer {
     torso.lineTo(-shoulder, 22.5);
     torso.quadTo(-shoulder, 18.8, -shoulder + 2.5, 18.5);
     torso.closePath();
-    g.setColor(upper);
+    g.setPaint(m.paint(Part.UPPER, upper));
     g.fill(torso);
-    pattern(g, torso, p.get(Attribute.PATTERN), Palette.contrast(upper));
+    pattern(g, m, z, torso, p.get(Attribute.PATTERN), Palette.contrast(upper));
     // arms
-    double[] left = arm(-shoulder + 1.6, -1, swing);
-    double[] right = arm(shoulder - 1.6, 1, -swing * 0.8);
-    drawArm(g, left, bw, skin, upper, longSleeve);
-    drawArm(g, right, bw, skin, upper, longSleeve);
-    // backpack seen from behind
+    String pat = p.get(Attribute.PATTERN);
+    drawArm(g, m, z, left, (float) armW, skin, upper, longSleeve, pat);
+    drawArm(g, m, z, right, (float) armW, skin, upper, longSleeve, pat);
+    // backpack seen from behind: smaller than the back, the garment shows around it
     if (bag.equals("backpack") && back) {
-      g.setColor(bagColour);
-      RoundRectangle2D pack =
-          new RoundRectangle2D.Double(-shoulder + 1.8, 21.5, 2 * shoulder - 3.6, 25, 5, 5);
+      double pw = Math.max(1.2 * shoulder, z.at(0, 5));
+      RoundRectangle2D pack = new RoundRectangle2D.Double(-pw / 2, 24, pw, 19, 4, 4);
+      g.setPaint(m.paint(Part.BAG, bagColour));
       g.fill(pack);
-      g.setColor(bagColour.darker());
-      g.setStroke(new BasicStroke(0.9f));
-      g.draw(new Line2D.Double(-shoulder + 2.5, 28, shoulder - 2.5, 28));
-      g.draw(pack);
+      g.setPaint(m.paint(Part.BAG, bagColour.darker()));
+      g.setStroke(new BasicStroke((float) z.at(0.9, 0.6)));
+      g.draw(new Line2D.Double(-pw / 2 + 1, 30, pw / 2 - 1, 30));
     }
     if (bag.equals("backpack") && !back) {
-      g.setColor(bagColour);
-      g.setStroke(new BasicStroke(2.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND));
-      g.draw(new Line2D.Double(-shoulder + 3.6, 18.6, -shoulder + 3.2, 42));
-      g.draw(new Line2D.Double(shoulder - 3.6, 18.6, shoulder - 3.2, 42));
+      double strap = z.at(3.0, 2.2);
+      double sx = Math.max(shoulder - 2.4 - strap / 2, strap / 2 + 2.2);
+      g.setPaint(m.paint(Part.STRAP, bagColour));
+      g.setStroke(new BasicStroke((float) strap, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND));
+      g.draw(new Line2D.Double(-sx, 18.6, -sx - 0.4, 42));
+      g.draw(new Line2D.Double(sx, 18.6, sx + 0.4, 42));
     }
     if (bag.equals("shoulder bag")) {
-      g.setColor(bagColour);
-      g.setStroke(new BasicStroke(1.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      g.setPaint(m.paint(Part.STRAP, bagColour));
+      g.setStroke(
+          new BasicStroke((float) z.at(2.4, 2.2), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       g.draw(new Line2D.Double(-side * (shoulder - 3), 19, side * (hip + 1), 47));
-      g.fill(new RoundRectangle2D.Double(side > 0 ? hip - 2 : -hip - 7, 45.5, 9, 9, 2, 2));
+      g.setPaint(m.paint(Part.BAG, bagColour));
+      g.fill(
+          new RoundRectangle2D.Double(
+              side > 0 ? hip - 2 : -hip + 2 - bagBody, 45.5, bagBody, bagBody, 2, 2));
     }
     if (bag.equals("handbag")) {
       double[] hand = side > 0 ? right : left;
       double hx = hand[4];
       double hy = hand[5];
-      g.setColor(bagColour);
-      g.setStroke(new BasicStroke(1.1f));
+      g.setPaint(m.paint(Part.BAG, bagColour));
+      g.setStroke(new BasicStroke((float) z.at(1.1, 0.8)));
       g.draw(new Ellipse2D.Double(hx - 2.6, hy - 1.5, 5.2, 5));
-      g.fill(new RoundRectangle2D.Double(hx - 4, hy + 2, 8, 7, 2, 2));
+      g.fill(new RoundRectangle2D.Double(hx - handbagW / 2, hy + 2, handbagW, handbagH, 2, 2));
     }
-    // long hair falls over the shoulders (behind the head from the front)
+    // long hair: down the back; from the front, two strands over the shoulders beside the neck
     if (longHair) {
-      g.setColor(hair);
+      g.setPaint(m.paint(Part.HAIR, hair));
       if (back) {
-        g.fill(new RoundRectangle2D.Double(-6.9, 5, 13.8, 24, 6, 6));
+        g.fill(new RoundRectangle2D.Double(-7.2, 5, 14.4, 25, 6, 6));
       } else {
-        g.fill(new RoundRectangle2D.Double(-7.2, 5, 14.4, 18, 6, 6));
+        double strand = z.at(3.4, 2.0);
+        g.fill(new RoundRectangle2D.Double(-2.0 - strand, 6, strand, 22, strand, strand));
+        g.fill(new RoundRectangle2D.Double(2.0, 6, strand, 22, strand, strand));
       }
     }
     // neck and head
-    g.setColor(skin);
+    g.setPaint(m.paint(Part.SKIN, skin));
     g.fill(new Rectangle2D.Double(-2.2, 14, 4.4, 5.5));
     Ellipse2D head = new Ellipse2D.Double(-6, 1.6, 12, 14.2);
+    g.setPaint(m.paint(Part.HAIR, hair));
     if (back) {
-      g.setColor(hair);
       g.fill(head);
     } else {
-      g.setColor(hair);
+      double fringe = z.at(3.4, 2.2);
       g.fill(new Ellipse2D.Double(-6.3, 1.2, 12.6, 12.6));
-      g.setColor(skin);
-      g.fill(new Ellipse2D.Double(-5.2, 4.6, 10.4, 11.2));
-      g.setColor(new Color(40, 30, 28));
-      g.fill(new Ellipse2D.Double(-2.9, 8.6, 1.3, 1.3));
-      g.fill(new Ellipse2D.Double(1.6, 8.6, 1.3, 1.3));
+      double faceTop = 1.2 + fringe;
+      g.setPaint(m.paint(Part.SKIN, skin));
+      g.fill(new Ellipse2D.Double(-5.2, faceTop, 10.4, 15.8 - faceTop));
+      g.setPaint(m.paint(Part.SKIN, new Color(40, 30, 28)));
+      double eyeY = faceTop + 0.35 * (15.8 - faceTop);
+      g.fill(new Ellipse2D.Double(-2.9, eyeY, 1.3, 1.3));
+      g.fill(new Ellipse2D.Double(1.6, eyeY, 1.3, 1.3));
     }
     if ("cap".equals(p.get(Attribute.HAT))) {
       Color cap = Palette.garment(p.get(Attribute.HAT_COLOUR));
-      g.setColor(cap);
+      g.setPaint(m.paint(Part.HAT, cap));
       Shape old = g.getClip();
       g.clip(new Rectangle2D.Double(-10, -5, 20, 11.2));
       g.fill(new Ellipse2D.Double(-6.8, 0.2, 13.6, 12));
       g.setClip(old);
       if (!back) {
-        g.fill(new RoundRectangle2D.Double(-7.6, 4.9, 15.2, 2.2, 1.5, 1.5));
+        double brim = z.at(2.2, 1.2);
+        g.fill(new RoundRectangle2D.Double(-7.6, 4.9, 15.2, brim, 1.5, 1.5));
       }
     }
   }
@@ -282,101 +321,71 @@ final class PedestrianRenderer {
   }
 
   private static void drawArm(
-      Graphics2D g, double[] a, double bw, Color skin, Color sleeve, boolean longSleeve) {
-    float width = (float) (4.4 * bw);
-    g.setStroke(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      Graphics2D g,
+      Part.Mode m,
+      Sizes z,
+      double[] a,
+      float width,
+      Color skin,
+      Color sleeve,
+      boolean longSleeve,
+      String pattern) {
+    BasicStroke stroke = new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    g.setStroke(stroke);
     Path2D path = new Path2D.Double();
     path.moveTo(a[0], a[1]);
     path.lineTo(a[2], a[3]);
     path.lineTo(a[4], a[5]);
-    g.setColor(longSleeve ? sleeve : skin);
+    g.setPaint(longSleeve ? m.paint(Part.ARM_UPPER, sleeve) : m.paint(Part.ARM_SKIN, skin));
     g.draw(path);
+    Shape cloth = stroke.createStrokedShape(path);
     if (!longSleeve) {
-      g.setColor(sleeve);
-      g.setStroke(new BasicStroke(width + 0.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      g.setPaint(m.paint(Part.ARM_UPPER, sleeve));
+      BasicStroke wide =
+          new BasicStroke(width + 0.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+      g.setStroke(wide);
       double mx = a[0] + 0.55 * (a[2] - a[0]);
       double my = a[1] + 0.55 * (a[3] - a[1]);
-      g.draw(new Line2D.Double(a[0], a[1], mx, my));
+      Line2D upperArm = new Line2D.Double(a[0], a[1], mx, my);
+      g.draw(upperArm);
+      cloth = wide.createStrokedShape(upperArm);
     }
-    g.setColor(skin);
-    g.fill(new Ellipse2D.Double(a[4] - 2.3, a[5] - 1.6, 4.6, 4.8));
+    pattern(g, m, z, cloth, pattern, Palette.contrast(sleeve)); // the sleeve has the top's pattern
+    double hand = Math.max(4.6, z.at(0, 2.0));
+    g.setPaint(m.paint(Part.ARM_SKIN, skin));
+    g.fill(new Ellipse2D.Double(a[4] - hand / 2, a[5] - 1.6, hand, hand + 0.2));
   }
 
-  private static void pattern(Graphics2D g, Shape torso, String pattern, Color c) {
+  /**
+   * Stripes (horizontal bands) or checks (vertical and horizontal lines, a vertical one on the
+   * body's axis) in the garment's contrast colour, clipped to a part of the garment (torso or
+   * sleeve; the same lines run across both).
+   */
+  private static void pattern(
+      Graphics2D g, Part.Mode m, Sizes z, Shape torso, String pattern, Color c) {
     if (pattern.equals("plain")) {
       return;
     }
     Shape old = g.getClip();
     g.clip(torso);
-    g.setColor(c);
+    g.setPaint(m.paint(Part.PATTERN, c));
     if (pattern.equals("striped")) {
-      for (double y = 20.5; y < 53; y += 4.2) {
-        g.fill(new Rectangle2D.Double(-20, y, 40, 1.8));
+      double band = z.at(3.6, 2.4);
+      double gap = z.at(5.0, 3.0);
+      for (double y = 18.5 + 0.5 * gap; y < 53; y += band + gap) {
+        g.fill(new Rectangle2D.Double(-30, y, 60, band));
       }
     } else {
-      for (double y = 20.8; y < 53; y += 4.6) {
-        g.fill(new Rectangle2D.Double(-20, y, 40, 1.1));
+      double line = z.at(2.4, 1.6);
+      double gap = z.at(7.0, 4.0);
+      double period = line + gap;
+      for (int k = -6; k <= 6; k++) { // one vertical line on the body's axis
+        g.fill(new Rectangle2D.Double(k * period - line / 2, 18, line, 36));
       }
-      for (double x = -16.1; x < 17; x += 4.6) {
-        g.fill(new Rectangle2D.Double(x, 18, 1.1, 36));
+      for (double y = 18.5 + 0.6 * gap; y < 53; y += period) {
+        g.fill(new Rectangle2D.Double(-30, y, 60, line));
       }
     }
     g.setClip(old);
-  }
-
-  // --- pixel post-processing ------------------------------------------------------------------
-
-  private static void lighting(byte[] px, double f) {
-    for (int i = 0; i < px.length; i++) {
-      px[i] = (byte) Palette.clamp((int) StrictMath.round((px[i] & 0xFF) * f));
-    }
-  }
-
-  /** 3×3 binomial blur (1 2 1 / 2 4 2 / 1 2 1) / 16, edges clamped. */
-  private static void blur(byte[] px, int h, int w) {
-    byte[] src = px.clone();
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < 3; c++) {
-          int sum = 0;
-          for (int dy = -1; dy <= 1; dy++) {
-            int yy = Math.min(h - 1, Math.max(0, y + dy));
-            for (int dx = -1; dx <= 1; dx++) {
-              int xx = Math.min(w - 1, Math.max(0, x + dx));
-              int wgt = (dy == 0 ? 2 : 1) * (dx == 0 ? 2 : 1);
-              sum += wgt * (src[(yy * w + xx) * 3 + c] & 0xFF);
-            }
-          }
-          px[(y * w + x) * 3 + c] = (byte) ((sum + 8) >> 4);
-        }
-      }
-    }
-  }
-
-  /** 4,096 standard normal draws, fixed: noise looks up 12-bit indices instead of sampling. */
-  private static final float[] GAUSS = gaussTable();
-
-  private static float[] gaussTable() {
-    Random r = new Random(0x6A55_5353L);
-    float[] t = new float[4096];
-    for (int i = 0; i < t.length; i++) {
-      t[i] = (float) r.nextGaussian();
-    }
-    return t;
-  }
-
-  /** Adds Gaussian noise of standard deviation sigma (4 table lookups per random long). */
-  private static void noise(byte[] px, double sigma, Random rnd) {
-    float s = (float) sigma;
-    long bits = 0;
-    for (int i = 0; i < px.length; i++) {
-      if ((i & 3) == 0) {
-        bits = rnd.nextLong();
-      }
-      float n = GAUSS[(int) (bits & 0xFFF)] * s;
-      bits >>>= 16;
-      int v = (px[i] & 0xFF) + Math.round(n);
-      px[i] = (byte) Palette.clamp(v);
-    }
   }
 }

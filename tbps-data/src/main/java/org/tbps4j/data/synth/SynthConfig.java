@@ -10,9 +10,17 @@ package org.tbps4j.data.synth;
  * @param height image height H (≥ 32)
  * @param width image width W (≥ 16)
  * @param threads image-writing threads (≥ 1; the output does not depend on it)
+ * @param world the world drawn ({@link World#STUDIO} unless chosen)
  */
 public record SynthConfig(
-    int ids, int minImages, int maxImages, long seed, int height, int width, int threads) {
+    int ids,
+    int minImages,
+    int maxImages,
+    long seed,
+    int height,
+    int width,
+    int threads,
+    World world) {
 
   /** Captions per image. */
   public static final int CAPTIONS_PER_IMAGE = 2;
@@ -53,6 +61,35 @@ public record SynthConfig(
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
+    if (world == null) {
+      throw new IllegalArgumentException("--world must be one of: " + World.names());
+    }
+  }
+
+  /**
+   * Settings of the default world, {@link World#STUDIO}.
+   *
+   * @param ids number of identities
+   * @param minImages fewest images per identity
+   * @param maxImages most images per identity
+   * @param seed master seed
+   * @param height image height
+   * @param width image width
+   * @param threads image-writing threads
+   */
+  public SynthConfig(
+      int ids, int minImages, int maxImages, long seed, int height, int width, int threads) {
+    this(ids, minImages, maxImages, seed, height, width, threads, World.STUDIO);
+  }
+
+  /**
+   * The same settings in another world.
+   *
+   * @param w the world
+   * @return a copy drawing {@code w}
+   */
+  public SynthConfig withWorld(World w) {
+    return new SynthConfig(ids, minImages, maxImages, seed, height, width, threads, w);
   }
 
   /**
@@ -93,21 +130,23 @@ public record SynthConfig(
   }
 
   /**
-   * Number of train identities: {@code round(0.8·ids)}, leaving at least one each for val and test.
+   * Number of train identities: {@code round(train share·ids)} (0.8 in the studio, 0.7 in the
+   * street), leaving at least one each for val and test.
    *
    * @return train identities
    */
   public int trainIds() {
-    return Math.min(ids - 2, (int) Math.round(0.8 * ids));
+    return Math.min(ids - 2, (int) Math.round(world.trainShare() * ids));
   }
 
   /**
-   * Number of val identities: {@code max(1, round(0.1·ids))}, leaving one for test.
+   * Number of val identities: {@code max(1, round(val share·ids))} (0.1 / 0.15), leaving one for
+   * test.
    *
    * @return val identities
    */
   public int valIds() {
-    return Math.max(1, Math.min(ids - trainIds() - 1, (int) Math.round(0.1 * ids)));
+    return Math.max(1, Math.min(ids - trainIds() - 1, (int) Math.round(world.valShare() * ids)));
   }
 
   /**

@@ -125,7 +125,13 @@ class CaptionsAndPicturesTest {
       Identity p = new Identity(1, Split.TRAIN, v, 1, 1.0, 1.0, new int[3]);
       for (int seed = 0; seed < 3; seed++) {
         BufferedImage img =
-            PedestrianRenderer.render(p, seed == 1, new Random(Seeds.mix(seed, 99)), 128, 64);
+            PedestrianRenderer.render(
+                p,
+                new Shot(seed == 1, Shot.Occluder.NONE),
+                new Random(Seeds.mix(seed, 99)),
+                128,
+                64,
+                Part.Mode.PHOTO);
         Color target = Palette.garment(colour);
         int near = 0;
         for (int y = 0; y < 128; y++) {
