@@ -19,6 +19,8 @@ import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.data.ImagePaths;
+import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.eval.ChunkedRetrieval;
 import org.tbps4j.model.AtomicFiles;
 
@@ -27,6 +29,12 @@ import org.tbps4j.model.AtomicFiles;
  * the precomputed ESA sets when the model has the head. Saved as one zip ({@code gallery.json} +
  * {@code embeddings.npy} + {@code sets.npy}), atomically. Top-k search runs through {@link
  * ChunkedRetrieval} (dot products, or {@code s_global + λ·S_set} with ESA).
+ *
+ * <p>A gallery file may come from someone else (see docs/security.md): {@link #load} accepts only
+ * image paths that are relative, normalised ({@code /}-separated, no {@code .}, {@code ..} or empty
+ * segments) and free of control characters, so that a path can be resolved under the gallery's
+ * folder without leaving it. The optional {@link #key()} (a folder cache's key) is stored inside
+ * the same file, so a gallery and its key are always written and read together.
  */
 public final class Gallery {
   /** Value of {@code gallery.json}'s {@code format} field. */
@@ -55,6 +63,7 @@ public final class Gallery {
   private final List<String> paths;
   private final INDArray sets;
   private final double lambda;
+  private final String key;
 
   /**
    * Creates a gallery.
@@ -68,6 +77,16 @@ public final class Gallery {
    */
   public Gallery(
       INDArray embeddings, long[] personIds, List<String> paths, INDArray sets, double lambda) {
+    this(embeddings, personIds, paths, sets, lambda, null);
+  }
+
+  private Gallery(
+      INDArray embeddings,
+      long[] personIds,
+      List<String> paths,
+      INDArray sets,
+      double lambda,
+      String key) {
     if (embeddings.rank() != 2 || embeddings.rows() == 0) {
       throw new IllegalArgumentException(
           "gallery embeddings must be a non-empty [G, D] matrix, got "
@@ -99,6 +118,53 @@ public final class Gallery {
     this.paths = List.copyOf(paths);
     this.sets = sets == null ? null : sets.castTo(DataType.FLOAT);
     this.lambda = lambda;
+    this.key = key;
+  }
+
+  /**
+   * A copy carrying a key (e.g. the content key of a folder cache), saved inside the file.
+   *
+   * @param key any text, or null for none
+   * @return the copy
+   */
+  public Gallery withKey(String key) {
+    return new Gallery(embeddings, personIds, paths, sets, lambda, key);
+  }
+
+  /**
+   * The key stored with the gallery.
+   *
+   * @return the key, or null
+   */
+  public String key() {
+    return key;
+  }
+
+  /**
+   * Why a stored image path is not acceptable in a gallery file, or null when it is: it must be
+   * relative, normalised ({@code /} separators, no empty, {@code .} or {@code ..} segments) and
+   * free of control characters.
+   *
+   * @param path the stored path
+   * @return the reason, or null
+   */
+  public static String pathProblem(String path) {
+    if (path == null || path.isEmpty()) {
+      return "is empty";
+    }
+    for (int i = 0; i < path.length(); i++) {
+      if (Character.isISOControl(path.charAt(i))) {
+        return "contains a control character";
+      }
+    }
+    String unsafe = ImagePaths.unsafeReason(path);
+    if (unsafe != null) {
+      return unsafe;
+    }
+    if (!path.equals(ImagePaths.normalise(path))) {
+      return "is not normalised (expected \"" + ImagePaths.normalise(path) + "\")";
+    }
+    return null;
   }
 
   /**
@@ -230,6 +296,9 @@ public final class Gallery {
     meta.put("dim", embeddings.columns());
     meta.put("sets", sets == null ? 0 : sets.size(1));
     meta.put("lambda", lambda);
+    if (key != null) {
+      meta.put("key", key);
+    }
     ArrayNode ids = meta.putArray("personIds");
     for (long id : personIds) {
       ids.add(id);
@@ -261,7 +330,8 @@ public final class Gallery {
    * @param file the gallery file
    * @return the gallery
    * @throws IOException on read errors
-   * @throws IllegalArgumentException if the file is not a gallery (message names file and entry)
+   * @throws IllegalArgumentException if the file is not a gallery, or a stored path is unsafe
+   *     ({@link #pathProblem}); the message names the file and the entry
    */
   public static Gallery load(Path file) throws IOException {
     if (!Files.exists(file)) {
@@ -284,8 +354,33 @@ public final class Gallery {
         ids[i] = meta.path("personIds").get(i).asLong();
       }
       List<String> paths = new ArrayList<>();
-      meta.path("paths").forEach(n -> paths.add(n.asText()));
-      return new Gallery(emb, ids, paths, sets, meta.path("lambda").asDouble());
+      JsonNode stored = meta.path("paths");
+      for (int i = 0; i < stored.size(); i++) {
+        JsonNode n = stored.get(i);
+        String why = n.isTextual() ? pathProblem(n.asText()) : "is not a string";
+        if (why != null) {
+          throw new IllegalArgumentException(
+              file
+                  + ": "
+                  + META
+                  + ": paths["
+                  + i
+                  + "] \""
+                  + ImageFiles.printable(n.asText())
+                  + "\" "
+                  + why
+                  + " (gallery paths are relative to the gallery's folder); refused");
+        }
+        paths.add(n.asText());
+      }
+      JsonNode key = meta.get("key");
+      return new Gallery(
+          emb,
+          ids,
+          paths,
+          sets,
+          meta.path("lambda").asDouble(),
+          key != null && key.isTextual() ? key.asText() : null);
     } catch (ZipException e) {
       throw new IllegalArgumentException(file + ": not a gallery file (" + e.getMessage() + ")", e);
     }

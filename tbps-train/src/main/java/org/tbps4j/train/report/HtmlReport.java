@@ -2,23 +2,20 @@ package org.tbps4j.train.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.image.ImageDecodeException;
+import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
 import org.tbps4j.model.AtomicFiles;
@@ -375,21 +372,15 @@ public final class HtmlReport {
     }
   }
 
+  /** The image decoded (pixel limit checked) and re-encoded small; "" when it cannot be read. */
   private static String thumbnail(Path image) throws IOException {
-    BufferedImage src = ImageIO.read(image.toFile());
-    if (src == null) {
+    BufferedImage src;
+    try {
+      src = ImageFiles.read(image);
+    } catch (NoSuchFileException | ImageDecodeException e) {
       return "";
     }
-    int w = Math.max(1, src.getWidth() * THUMB_HEIGHT / Math.max(1, src.getHeight()));
-    BufferedImage dst = new BufferedImage(w, THUMB_HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = dst.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(src, 0, 0, w, THUMB_HEIGHT, null);
-    g.dispose();
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    ImageIO.write(dst, "jpg", buf);
-    return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(buf.toByteArray());
+    return ImageFiles.jpegDataUri(src, THUMB_HEIGHT);
   }
 
   static String esc(String s) {
