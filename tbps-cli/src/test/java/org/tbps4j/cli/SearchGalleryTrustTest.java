@@ -124,6 +124,19 @@ class SearchGalleryTrustTest {
   }
 
   @Test
+  void aSearchedFolderWithALinkToAnImageOutsideItIsRefused() throws Exception {
+    Path outside = SearchFixture.png(secretDir.resolve("holiday.png"), 16, 32, Color.ORANGE);
+    Path folder = Files.createDirectories(dir.resolve("linked-folder"));
+    SearchFixture.png(folder.resolve("a.png"), 16, 32, Color.RED);
+    Files.createSymbolicLink(folder.resolve("b.png"), outside);
+    Path page = dir.resolve("linked-folder-page.html");
+    CliRun r = search(folder, page);
+    assertBadGallery(r, "b.png", "outside");
+    assertFalse(Files.exists(page));
+    assertFalse(Files.exists(folder.resolve(SearchCommand.CACHE)), "nothing embedded or cached");
+  }
+
+  @Test
   void thumbnailsAreDecodedAndReencodedNeverCopied() throws Exception {
     Path gdir = Files.createDirectories(dir.resolve("thumbs"));
     // a valid PNG with bytes after its end: a copied file would carry them into the page

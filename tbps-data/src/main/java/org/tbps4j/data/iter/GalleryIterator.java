@@ -119,7 +119,7 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
     for (int i = 0; i < n; i++) {
       ImageRecord r = images.get(from + i);
       loader.normalise(
-          loader.decodeRgb(dataset.resolve(r.imagePath())),
+          loader.decodeRgb(dataset.imageFile(r.imagePath())),
           Augmentation.Params.IDENTITY,
           buf,
           i * per);

@@ -373,7 +373,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       CaptionRecord c = samples.get(s);
       Random rnd = new Random(Seeds.mix(config.seed(), AUGMENT, e, batchIndex, r));
       Augmentation.Params aug = config.augmentation().sample(rnd);
-      loader.normalise(loader.decodeRgb(dataset.resolve(c.imagePath())), aug, img, r * per);
+      loader.normalise(loader.decodeRgb(dataset.imageFile(c.imagePath())), aug, img, r * per);
       System.arraycopy(tokens[s], 0, tok, r * len, len);
       lab[r] = labels[s];
     }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.ReadOptions;
 import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.synth.Attribute;
@@ -45,6 +47,8 @@ public final class HtmlReport {
    * @param metricsHistory a run's {@code metrics.json}, or null
    * @param sampledQueries how many queries to show
    * @param extra extra key/value lines for the header (model file, oracle, ...)
+   * @param imageDir the dataset's image directory under its root ({@code ReadOptions.imageDir()}):
+   *     thumbnails are opened only inside it ({@link PedesDataset#imageFile(Path, String, String)})
    */
   public record Input(
       String title,
@@ -52,7 +56,35 @@ public final class HtmlReport {
       Path datasetRoot,
       Path metricsHistory,
       int sampledQueries,
-      Map<String, String> extra) {}
+      Map<String, String> extra,
+      String imageDir) {
+    /**
+     * Input for a dataset read with the default image directory ({@code imgs}).
+     *
+     * @param title heading
+     * @param outcome the evaluation
+     * @param datasetRoot the dataset root
+     * @param metricsHistory a run's {@code metrics.json}, or null
+     * @param sampledQueries how many queries to show
+     * @param extra extra header lines
+     */
+    public Input(
+        String title,
+        SplitEvaluator.Outcome outcome,
+        Path datasetRoot,
+        Path metricsHistory,
+        int sampledQueries,
+        Map<String, String> extra) {
+      this(
+          title,
+          outcome,
+          datasetRoot,
+          metricsHistory,
+          sampledQueries,
+          extra,
+          ReadOptions.DEFAULT_IMAGE_DIR);
+    }
+  }
 
   /**
    * Writes the report atomically.
@@ -356,7 +388,7 @@ public final class HtmlReport {
       for (int g : o.top10()[q]) {
         String uri = thumbs.get(g);
         if (uri == null) {
-          uri = thumbnail(in.datasetRoot().resolve(o.galleryPaths().get(g)));
+          uri = thumbnail(in.datasetRoot(), in.imageDir(), o.galleryPaths().get(g));
           thumbs.put(g, uri);
         }
         boolean ok = o.galleryIds()[g] == cap.personId();
@@ -372,11 +404,15 @@ public final class HtmlReport {
     }
   }
 
-  /** The image decoded (pixel limit checked) and re-encoded small; "" when it cannot be read. */
-  private static String thumbnail(Path image) throws IOException {
+  /**
+   * The image opened inside the image directory (links resolved; one that leads out of it is
+   * refused), decoded with the pixel limit and re-encoded small; "" when it is missing or cannot be
+   * decoded.
+   */
+  private static String thumbnail(Path root, String imageDir, String path) throws IOException {
     BufferedImage src;
     try {
-      src = ImageFiles.read(image);
+      src = ImageFiles.read(PedesDataset.imageFile(root, imageDir, path));
     } catch (NoSuchFileException | ImageDecodeException e) {
       return "";
     }
