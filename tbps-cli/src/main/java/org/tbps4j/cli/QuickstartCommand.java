@@ -162,11 +162,13 @@ public final class QuickstartCommand implements Callable<Integer> {
     m.put("seed", seed);
     SavedRun saved = SavedRun.load(model);
     var ds =
-        org.tbps4j.data.PedesDataset.load(
+        DatasetReadOption.load(
             org.tbps4j.data.DatasetFormat.fromName(cfg.data().format()),
             dataDir,
-            null,
-            org.tbps4j.data.ReadOptions.defaults());
+            cfg.data().lenient(),
+            cfg.data().skipBadImages(),
+            spec.commandLine().getErr(),
+            "tbps quickstart (test evaluation)");
     var outcome =
         EvalCommand.evaluate(saved, ds, org.tbps4j.data.Split.TEST, cfg.eval().batchSize());
     Path report = out.resolve("report.html");
