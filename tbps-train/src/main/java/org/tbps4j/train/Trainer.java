@@ -15,6 +15,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.Split;
+import org.tbps4j.data.image.ImageFiles;
+import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
@@ -231,6 +233,9 @@ public final class Trainer {
   private long totalIterations;
   private double bestScore = -1;
   private long bestIteration = -1;
+  private DecodeFailures failures;
+  private RunInfo info;
+  private int failuresWritten;
 
   /**
    * Runs (or resumes) training, then selects and saves the model and evaluates the test split.
@@ -242,6 +247,17 @@ public final class Trainer {
   public Result run() throws IOException {
     Files.createDirectories(runDir);
     data = TrainingData.load(config.data());
+    failures =
+        new DecodeFailures(
+            (path, why) ->
+                LOG.warn(
+                    "skipping image {}: it cannot be decoded ({}); its samples use another image"
+                        + " of the same person",
+                    ImageFiles.printable(path),
+                    ImageFiles.printable(why)));
+    if (options.resume()) {
+      failures.addKnown(previousDecodeFailures(runDir.resolve(RUN_JSON)));
+    }
     store = new CheckpointStore(runDir, config.checkpoint().keepLast());
     TrainState state = TrainState.start();
     Optional<CheckpointStore.Checkpoint> ckpt =
@@ -260,7 +276,7 @@ public final class Trainer {
           state.batchInEpoch());
     }
     AtomicWrite.text(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
-    trainIt = data.trainIterator(Seeds.derive(config.seed(), "sampler"));
+    trainIt = data.trainIterator(Seeds.derive(config.seed(), "sampler"), failures);
     planIterations();
     history =
         new MetricsHistory(
@@ -271,7 +287,8 @@ public final class Trainer {
     ModelConfig mc =
         ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
     RunInfo info = RunInfo.create(config, data, mc, runDir);
-    info.write(runDir.resolve(RUN_JSON));
+    this.info = info;
+    writeInfo();
     if (state.finished()) {
       LOG.info("the run in {} has already finished", runDir);
       return finish(state, info, true);
@@ -499,6 +516,9 @@ public final class Trainer {
   }
 
   private void checkpoint(TrainState s) throws IOException {
+    if (failures.count() != failuresWritten) {
+      writeInfo();
+    }
     history.write(); // the history is never behind a checkpoint a run may resume from
     store.save(s, tmp -> model.save(tmp, true));
   }
@@ -516,7 +536,8 @@ public final class Trainer {
             config.eval().batchSize(),
             config.eval().chunk(),
             config.eval().valQueries(),
-            config.data().workers());
+            config.data().workers(),
+            failures);
     Map<String, Double> m = new LinkedHashMap<>();
     o.metrics().asPercentMap().forEach((k, v) -> m.put(k, ((Number) v).doubleValue()));
     double r1 = m.get("R@1");
@@ -540,7 +561,7 @@ public final class Trainer {
     }
     List<Map<String, INDArray>> batches = new ArrayList<>();
     try (PkTrainingIterator it =
-        data.calibrationIterator(Seeds.derive(config.seed(), "calibration"))) {
+        data.calibrationIterator(Seeds.derive(config.seed(), "calibration"), failures)) {
       for (int i = 0; i < n && it.hasNext(); i++) {
         MultiDataSet b = it.next();
         Map<String, INDArray> in = new LinkedHashMap<>(model.imageInputs(b.getFeatures(0)));
@@ -582,7 +603,8 @@ public final class Trainer {
               config.eval().batchSize(),
               config.eval().chunk(),
               0,
-              config.data().workers());
+              config.data().workers(),
+              failures);
       Map<String, Object> m = new LinkedHashMap<>(test.metrics().asPercentMap());
       m.put("selected_iteration", bestIteration);
       m.put("seconds", test.seconds());
@@ -590,7 +612,7 @@ public final class Trainer {
       LOG.info("test: {}", test.metrics().asPercentMap());
     }
     info.finished();
-    info.write(runDir.resolve(RUN_JSON));
+    writeInfo();
     return new Result(runDir, release, end.iteration(), bestScore, test, true);
   }
 
@@ -602,6 +624,34 @@ public final class Trainer {
             new TrainState(
                 end.iteration(), graphStage, end.epoch(), 0, bestScore, bestIteration, true));
       }
+    }
+  }
+
+  /** Writes run.json with the images that failed to decode so far. */
+  private void writeInfo() {
+    info.decodeFailures(failures.files());
+    failuresWritten = failures.count();
+    info.write(runDir.resolve(RUN_JSON));
+  }
+
+  /** The failures recorded by an earlier process of this run (resume), or none. */
+  private static List<String> previousDecodeFailures(Path runJson) {
+    if (!Files.isRegularFile(runJson)) {
+      return List.of();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode files =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(runJson.toFile())
+              .path("data")
+              .path("decode_failures")
+              .path("files");
+      List<String> out = new ArrayList<>();
+      files.forEach(f -> out.add(f.asText()));
+      return out;
+    } catch (IOException e) {
+      LOG.debug("cannot read {}: {}", runJson, e.toString());
+      return List.of();
     }
   }
 

@@ -115,6 +115,11 @@ public record TrainConfig(
    * @param workers decoding threads of the training iterator
    * @param skipBadImages skip unreadable images (counted) instead of refusing to train
    * @param lenient skip malformed entries (counted) instead of failing
+   * @param imageCheck how the images are checked before training: {@code none}, {@code exists},
+   *     {@code header} (default: the header is read) or {@code decode} (every image decoded up
+   *     front, a hard check; with {@code skip_bad_images} the undecodable ones are dropped). An
+   *     image that fails to decode during training is skipped with a warning and counted in {@code
+   *     run.json}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Data(
@@ -132,7 +137,8 @@ public record TrainConfig(
       Integer padCrop,
       Integer workers,
       Boolean skipBadImages,
-      Boolean lenient) {
+      Boolean lenient,
+      String imageCheck) {
     /** Validates and fills defaults. */
     public Data {
       format =
@@ -156,6 +162,12 @@ public record TrainConfig(
       workers = positive("data.workers", workers, 2);
       skipBadImages = skipBadImages != null && skipBadImages;
       lenient = lenient != null && lenient;
+      imageCheck =
+          oneOf(
+              "data.image_check",
+              imageCheck,
+              "header",
+              List.of("none", "exists", "header", "decode"));
     }
 
     /**
