@@ -56,4 +56,38 @@ public final class CliErrors {
     String msg = t.getMessage();
     return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
   }
+
+  /**
+   * One line about running out of memory or stack, with the launcher setting that helps.
+   *
+   * @param e the error
+   * @param maxHeapBytes the JVM's heap limit ({@code Runtime.maxMemory()})
+   * @return the message
+   */
+  public static String resourceAdvice(VirtualMachineError e, long maxHeapBytes) {
+    String msg = e.getMessage() == null ? "" : e.getMessage();
+    if (e instanceof StackOverflowError) {
+      return "stack overflow (deeply nested input?): give threads a larger stack with"
+          + " TBPS_JAVA_OPTS=-Xss16m";
+    }
+    String lower = msg.toLowerCase(java.util.Locale.ROOT);
+    boolean nativeMemory =
+        lower.contains("physical")
+            || lower.contains("pointer")
+            || lower.contains("direct buffer")
+            || lower.contains("native")
+            || lower.contains("cannot allocate");
+    if (nativeMemory) {
+      return "out of native memory ("
+          + msg.replace('\n', ' ')
+          + "): raise the cap with TBPS_NATIVE (e.g. TBPS_NATIVE=24G), or use smaller batches or"
+          + " images";
+    }
+    return "out of memory ("
+        + (msg.isEmpty() ? "Java heap" : msg)
+        + ", heap limit "
+        + (maxHeapBytes >> 20)
+        + " MiB): give the JVM more heap with TBPS_HEAP (e.g. TBPS_HEAP=12g), or use smaller"
+        + " batches or images";
+  }
 }

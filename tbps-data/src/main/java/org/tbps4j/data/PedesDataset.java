@@ -324,6 +324,11 @@ public final class PedesDataset {
         if (w < 1 || h < 1) {
           return "empty image (" + w + "x" + h + ")";
         }
+        try {
+          ImageFiles.checkPixels(f, w, h);
+        } catch (ImageDecodeException e) {
+          return reason(e);
+        }
         return null;
       } finally {
         reader.dispose();

@@ -192,7 +192,16 @@ public final class ImageFiles {
     } catch (ImageDecodeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      rethrowVmError(e); // some readers wrap an OutOfMemoryError into an IIOException
       throw new ImageDecodeException(file, String.valueOf(e.getMessage()), e);
+    }
+  }
+
+  private static void rethrowVmError(Throwable e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof VirtualMachineError vme) {
+        throw vme;
+      }
     }
   }
 
