@@ -16,6 +16,7 @@ import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.Trainer;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
+import org.tbps4j.train.run.RunLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -82,6 +83,12 @@ public final class QuickstartCommand implements Callable<Integer> {
     if (minutes <= 0) {
       throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
     }
+    try (RunLock lock = RunLock.acquire(out)) { // one quickstart per --out, data and run included
+      return quickstart(t0);
+    }
+  }
+
+  private int quickstart(long t0) throws Exception {
     var o = spec.commandLine().getOut();
     TrainConfig base;
     if (config != null) {

@@ -16,6 +16,7 @@ import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.NonFiniteLossException;
 import org.tbps4j.train.listeners.ProgressListener;
 import org.tbps4j.train.listeners.TrainingListener;
+import org.tbps4j.train.run.RunLock;
 import org.tbps4j.ui.DashboardListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,6 +119,9 @@ public final class TrainCommand implements Callable<Integer> {
       }
       runDir = resume;
       cfg = Trainer.configOf(runDir);
+      try (RunLock lock = RunLock.acquire(runDir)) {
+        return run(cfg, runDir, true);
+      }
     } else {
       cfg = ConfigLoader.load(config, overrides);
       runDir =
@@ -128,18 +132,27 @@ public final class TrainCommand implements Callable<Integer> {
                   cfg.name()
                       + "-"
                       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (Files.isDirectory(runDir.resolve("checkpoints"))) {
-        throw new IllegalArgumentException(
-            runDir
-                + " already holds a run: continue it with --resume "
-                + runDir
-                + " or choose another --out");
+      try (RunLock lock = RunLock.acquire(runDir)) {
+        if (Files.isDirectory(runDir.resolve("checkpoints"))) {
+          throw new IllegalArgumentException(
+              runDir
+                  + " already holds a run: continue it with --resume "
+                  + runDir
+                  + " or choose another --out");
+        }
+        return run(cfg, runDir, false);
       }
     }
-    return run(cfg, runDir, resume != null);
   }
 
+  /** Trains into {@code runDir}, holding its {@link RunLock} (re-entrant for the caller's). */
   int run(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
+    try (RunLock lock = RunLock.acquire(runDir)) {
+      return runLocked(cfg, runDir, isResume);
+    }
+  }
+
+  private int runLocked(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
     if (!ui && (uiPort != null || uiHost != null)) {
       throw new IllegalArgumentException("--ui-port and --ui-host need --ui");
     }

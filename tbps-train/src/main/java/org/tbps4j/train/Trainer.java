@@ -34,6 +34,7 @@ import org.tbps4j.train.listeners.NanGuard;
 import org.tbps4j.train.listeners.TrainingListener;
 import org.tbps4j.train.run.CheckpointStore;
 import org.tbps4j.train.run.RunInfo;
+import org.tbps4j.train.run.RunLock;
 import org.tbps4j.train.run.TrainState;
 import org.tbps4j.train.schedule.WarmupSchedule;
 
@@ -238,14 +239,21 @@ public final class Trainer {
   private int failuresWritten;
 
   /**
-   * Runs (or resumes) training, then selects and saves the model and evaluates the test split.
+   * Runs (or resumes) training, then selects and saves the model and evaluates the test split,
+   * holding the run directory's {@link RunLock} throughout.
    *
    * @return the outcome
    * @throws IOException on I/O failures
    * @throws IllegalArgumentException on bad data or config
+   * @throws RunLock.InUseException when another run holds the directory
    */
   public Result run() throws IOException {
-    Files.createDirectories(runDir);
+    try (RunLock lock = RunLock.acquire(runDir)) {
+      return runLocked();
+    }
+  }
+
+  private Result runLocked() throws IOException {
     data = TrainingData.load(config.data());
     failures =
         new DecodeFailures(
