@@ -104,10 +104,10 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
     }
     Path dataDir = out.resolve("data");
-    List<String> sets = new java.util.ArrayList<>(overrides);
-    sets.add(0, "data.root=" + dataDir.toString().replace('\\', '/'));
-    sets.add(1, "seed=" + seed);
-    TrainConfig cfg = ConfigLoader.override(base, sets);
+    // the folder and the seed are set on the record, never through --set text: a folder named
+    // "try #2" or "a: b" is a path, not YAML; --set overrides still come after them
+    TrainConfig cfg =
+        ConfigLoader.override(base.withDataRoot(dataDir.toString()).withSeed(seed), overrides);
 
     // 1. data
     if (!Files.isRegularFile(dataDir.resolve("reid_raw.json"))) {

@@ -77,6 +77,49 @@ public record TrainConfig(
   }
 
   /**
+   * A copy with another dataset root, set on the record (never parsed as text, so any folder name
+   * is taken as it is).
+   *
+   * @param root the dataset root
+   * @return the copy
+   */
+  public TrainConfig withDataRoot(String root) {
+    return new TrainConfig(
+        name,
+        description,
+        seed,
+        data.withRoot(root),
+        model,
+        loss,
+        optimizer,
+        schedule,
+        stages,
+        eval,
+        checkpoint);
+  }
+
+  /**
+   * A copy with another master seed.
+   *
+   * @param newSeed the seed
+   * @return the copy
+   */
+  public TrainConfig withSeed(long newSeed) {
+    return new TrainConfig(
+        name,
+        description,
+        newSeed,
+        data,
+        model,
+        loss,
+        optimizer,
+        schedule,
+        stages,
+        eval,
+        checkpoint);
+  }
+
+  /**
    * The loss mix of a stage: its own list, or the top-level one.
    *
    * @param stage the stage
@@ -168,6 +211,32 @@ public record TrainConfig(
               imageCheck,
               "header",
               List.of("none", "exists", "header", "decode"));
+    }
+
+    /**
+     * A copy with another root.
+     *
+     * @param newRoot the dataset root
+     * @return the copy
+     */
+    public Data withRoot(String newRoot) {
+      return new Data(
+          format,
+          newRoot,
+          annotations,
+          imageHeight,
+          imageWidth,
+          maxLength,
+          minWordCount,
+          p,
+          k,
+          similarIdentities,
+          flip,
+          padCrop,
+          workers,
+          skipBadImages,
+          lenient,
+          imageCheck);
     }
 
     /**
