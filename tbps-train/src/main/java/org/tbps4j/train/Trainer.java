@@ -269,7 +269,15 @@ public final class Trainer {
     store = new CheckpointStore(runDir, config.checkpoint().keepLast());
     TrainState state = TrainState.start();
     Optional<CheckpointStore.Checkpoint> ckpt =
-        options.resume() ? store.latest() : Optional.empty();
+        options.resume()
+            ? store.latestIntact(
+                (zip, why) ->
+                    LOG.warn(
+                        "{}: {}; set aside as {}.damaged, trying the previous checkpoint",
+                        runDir.relativize(zip),
+                        why,
+                        zip.getFileName()))
+            : Optional.empty();
     if (options.resume() && ckpt.isEmpty()) {
       LOG.info("no checkpoint in {}: starting from the beginning", runDir);
     }
@@ -278,7 +286,8 @@ public final class Trainer {
       bestScore = state.bestScore();
       bestIteration = state.bestIteration();
       LOG.info(
-          "resuming at iteration {} (epoch {}, batch {})",
+          "resuming from {} at iteration {} (epoch {}, batch {})",
+          runDir.relativize(ckpt.get().model()),
           state.iteration(),
           state.epoch() + 1,
           state.batchInEpoch());
@@ -295,6 +304,9 @@ public final class Trainer {
     ModelConfig mc =
         ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
     RunInfo info = RunInfo.create(config, data, mc, runDir);
+    if (ckpt.isPresent()) {
+      info.put("resumed_from", runDir.relativize(ckpt.get().model()).toString().replace('\\', '/'));
+    }
     this.info = info;
     writeInfo();
     if (state.finished()) {

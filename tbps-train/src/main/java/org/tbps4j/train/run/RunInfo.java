@@ -156,6 +156,16 @@ public final class RunInfo {
     }
   }
 
+  /**
+   * Adds or replaces a top-level field (e.g. {@code resumed_from}).
+   *
+   * @param key the field
+   * @param value a JSON-serialisable value
+   */
+  public void put(String key, Object value) {
+    fields.put(key, value);
+  }
+
   /** Records the end time. */
   public void finished() {
     fields.put("finished", Instant.now().toString());
