@@ -38,7 +38,7 @@ public record SweepPlan(SweepConfig config, TrainConfig base, String source) {
       throw new NoSuchFileException(file.toString());
     }
     Path dir = file.toAbsolutePath().getParent();
-    return parse(Files.readString(file), file.toString(), dir);
+    return parse(ConfigLoader.readUtf8(file), file.toString(), dir);
   }
 
   /**
