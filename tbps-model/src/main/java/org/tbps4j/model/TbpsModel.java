@@ -460,7 +460,12 @@ public final class TbpsModel {
    * @throws IOException on write errors
    */
   public void save(Path file, boolean withUpdaterState) throws IOException {
-    Path graphTmp = Files.createTempFile("tbps-graph", ".fb");
+    // SameDiff writes the graph to a file: stage it beside the target (the run directory), not in
+    // java.io.tmpdir, so a kill leaves it where the next run cleans up and a small /tmp cannot
+    // fail a checkpoint
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path graphTmp = AtomicFiles.createTemporary(dir, file.getFileName() + ".graph");
     try {
       sd.save(graphTmp.toFile(), withUpdaterState);
       ObjectNode manifest = JSON.createObjectNode();
@@ -553,16 +558,10 @@ public final class TbpsModel {
         throw new IllegalArgumentException(file + ": " + CONFIG + ": " + e.getMessage(), e);
       }
       DataType type = DataType.valueOf(manifest.path("dataType").asText("FLOAT"));
-      Path graphTmp = Files.createTempFile("tbps-graph", ".fb");
-      SameDiff sd;
-      try {
-        try (InputStream in = stream(zip, file, GRAPH)) {
-          Files.copy(in, graphTmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        sd = SameDiff.load(graphTmp.toFile(), loadUpdaterState);
-      } finally {
-        Files.deleteIfExists(graphTmp);
-      }
+      // what SameDiff.load(File) does, from memory: no temporary file anywhere
+      SameDiff sd =
+          SameDiff.fromFlatBuffers(
+              java.nio.ByteBuffer.wrap(read(zip, file, GRAPH)), loadUpdaterState);
       for (String required :
           List.of(
               GraphNames.IMAGE_EMBEDDING,

@@ -254,6 +254,7 @@ public final class Trainer {
   }
 
   private Result runLocked() throws IOException {
+    removeLeftoverTemporaries();
     data = TrainingData.load(config.data());
     failures =
         new DecodeFailures(
@@ -644,6 +645,32 @@ public final class Trainer {
             new TrainState(
                 end.iteration(), graphStage, end.epoch(), 0, bestScore, bestIteration, true));
       }
+    }
+  }
+
+  /**
+   * Deletes the temporary files of writes a killed process left in the run directory and its
+   * checkpoints ({@code .<name>NNN.tmp}, {@link org.tbps4j.model.AtomicFiles}). Safe: the run's
+   * lock is held, so no other process is writing here.
+   */
+  private void removeLeftoverTemporaries() throws IOException {
+    int n = 0;
+    for (Path d : List.of(runDir, runDir.resolve("checkpoints"))) {
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (var s = Files.list(d)) {
+        for (Path p : s.toList()) {
+          String name = p.getFileName().toString();
+          if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+            Files.deleteIfExists(p);
+            n++;
+          }
+        }
+      }
+    }
+    if (n > 0) {
+      LOG.info("removed {} temporary file(s) of an interrupted write in {}", n, runDir);
     }
   }
 
