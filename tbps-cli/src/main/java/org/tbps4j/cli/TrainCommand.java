@@ -62,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--max-minutes",
       paramLabel = "M",
       description = "Stop training after M minutes and finish normally (validation, test).")
-  double maxMinutes;
+  Double maxMinutes;
 
   @Option(names = "--no-test", description = "Do not evaluate the test split at the end.")
   boolean noTest;
@@ -109,6 +109,10 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if ((config == null) == (resume == null)) {
       throw new IllegalArgumentException("give exactly one of --config FILE or --resume RUN_DIR");
+    }
+    if (maxMinutes != null && (!(maxMinutes > 0) || Double.isInfinite(maxMinutes))) {
+      throw new IllegalArgumentException(
+          "--max-minutes must be > 0 (and finite), got " + maxMinutes);
     }
     TrainConfig cfg;
     Path runDir;
@@ -181,7 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
           Trainer.Options.defaults()
               .withResume(isResume)
               .withListeners(listeners)
-              .withMaxSeconds(maxMinutes * 60)
+              .withMaxSeconds(maxMinutes == null ? 0 : maxMinutes * 60)
               .withEvaluateTest(!noTest);
       Trainer.Result r;
       try {

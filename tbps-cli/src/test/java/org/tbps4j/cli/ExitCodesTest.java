@@ -63,6 +63,24 @@ class ExitCodesTest {
   }
 
   @Test
+  void aTimeBudgetThatIsNotPositiveIsRefusedByTrainAsBySweep() throws Exception {
+    Path cfg = dir.resolve("budget.yaml");
+    Files.writeString(cfg, TrainEvalQuickstartTest.CONFIG.formatted(dir.resolve("no-data")));
+    for (String m : new String[] {"0", "-5"}) {
+      assertBadInput(
+          CliRun.of(
+              "train",
+              "--config",
+              cfg.toString(),
+              "--out",
+              dir.resolve("b" + m).toString(),
+              "--max-minutes",
+              m),
+          "--max-minutes must be > 0");
+    }
+  }
+
+  @Test
   void anIllegalArgumentExceptionRaisedInsideNd4jIsInternal() {
     IllegalArgumentException nd4j =
         assertThrows(

@@ -60,6 +60,15 @@ public record TrainConfig(
     eval = eval == null ? new Eval(null, null, null, null) : eval;
     checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
     loss = loss == null ? List.of() : List.copyOf(loss);
+    long evalFloats = 3L * eval.batchSize() * data.imageHeight() * data.imageWidth();
+    if (evalFloats > Checks.MAX_ARRAY) {
+      throw new IllegalArgumentException(
+          "eval.batch_size × 3 × data.image_height × data.image_width = "
+              + evalFloats
+              + " floats per embedding batch is above "
+              + Checks.MAX_ARRAY
+              + " (one Java array): lower eval.batch_size");
+    }
     if (stages == null || stages.isEmpty()) {
       throw new IllegalArgumentException("stages: at least one stage is required");
     }
@@ -188,9 +197,18 @@ public record TrainConfig(
           oneOf(
               "data.format", format, "cuhk-pedes", List.of("cuhk-pedes", "icfg-pedes", "rstpreid"));
       root = required("data.root", root);
-      imageHeight = positive("data.image_height", imageHeight, 384);
-      imageWidth = positive("data.image_width", imageWidth, 128);
-      maxLength = positive("data.max_length", maxLength, 56);
+      imageHeight =
+          Checks.atMost(
+              "data.image_height",
+              positive("data.image_height", imageHeight, 384),
+              Checks.MAX_IMAGE_SIDE);
+      imageWidth =
+          Checks.atMost(
+              "data.image_width",
+              positive("data.image_width", imageWidth, 128),
+              Checks.MAX_IMAGE_SIDE);
+      maxLength =
+          Checks.atMost("data.max_length", positive("data.max_length", maxLength, 56), 4096);
       minWordCount = positive("data.min_word_count", minWordCount, 3);
       p = positive("data.p", p, 16);
       k = positive("data.k", k, 4);
@@ -199,10 +217,26 @@ public record TrainConfig(
             "data.p must be >= 2 (losses with negatives need at least two identities per batch), got "
                 + p);
       }
+      if ((long) p * k > Checks.MAX_BATCH) {
+        throw new IllegalArgumentException(
+            "data.p × data.k = "
+                + ((long) p * k)
+                + " images per batch is above the limit of "
+                + Checks.MAX_BATCH);
+      }
+      long floats = 3L * imageHeight * imageWidth * p * k;
+      if (floats > Checks.MAX_ARRAY) {
+        throw new IllegalArgumentException(
+            "3 × data.image_height × data.image_width × data.p × data.k = "
+                + floats
+                + " floats per training batch is above "
+                + Checks.MAX_ARRAY
+                + " (one Java array): lower the image size or the batch");
+      }
       similarIdentities = nonNegative("data.similar_identities", similarIdentities, 0);
       flip = flip == null || flip;
       padCrop = nonNegative("data.pad_crop", padCrop, 0);
-      workers = positive("data.workers", workers, 2);
+      workers = Checks.atMost("data.workers", positive("data.workers", workers, 2), 256);
       skipBadImages = skipBadImages != null && skipBadImages;
       lenient = lenient != null && lenient;
       imageCheck =
@@ -415,8 +449,9 @@ public record TrainConfig(
     /** Validates and fills defaults. */
     public Eval {
       intervalEpochs = nonNegative("eval.interval_epochs", intervalEpochs, 1.0);
-      batchSize = positive("eval.batch_size", batchSize, 128);
-      chunk = positive("eval.chunk", chunk, 1024);
+      batchSize =
+          Checks.atMost("eval.batch_size", positive("eval.batch_size", batchSize, 128), 65536);
+      chunk = Checks.atMost("eval.chunk", positive("eval.chunk", chunk, 1024), 65536);
       valQueries = nonNegative("eval.val_queries", valQueries, 0);
     }
   }
