@@ -128,14 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
     } else {
       cfg = ConfigLoader.load(config, overrides);
-      runDir =
-          out != null
-              ? out
-              : Path.of(
-                  "runs",
-                  cfg.name()
-                      + "-"
-                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      runDir = out != null ? out : defaultRunDir(cfg.name(), LocalDateTime.now());
       try (RunLock lock = RunLock.acquire(runDir)) {
         if (Files.isDirectory(runDir.resolve("checkpoints"))) {
           throw new IllegalArgumentException(
@@ -147,6 +140,29 @@ public final class TrainCommand implements Callable<Integer> {
         return run(cfg, runDir, false);
       }
     }
+  }
+
+  /**
+   * The default run directory {@code runs/<name>-<yyyyMMdd-HHmmss>}: the config name is a label, so
+   * anything but letters, digits, '.', '_' and '-' becomes '_' and a leading dot gets a '_' in
+   * front; the result is always a direct child of {@code runs/}.
+   *
+   * @param name the config's name
+   * @param time the start time
+   * @return the directory
+   */
+  static Path defaultRunDir(String name, LocalDateTime time) {
+    String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+    if (safe.isEmpty() || safe.startsWith(".")) {
+      safe = "_" + safe;
+    }
+    Path runs = Path.of("runs");
+    Path dir =
+        runs.resolve(safe + "-" + time.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (!runs.equals(dir.normalize().getParent())) {
+      throw new IllegalStateException("run directory " + dir + " is not inside runs/");
+    }
+    return dir;
   }
 
   /** Trains into {@code runDir}, holding its {@link RunLock} (re-entrant for the caller's). */
