@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -585,17 +584,7 @@ public final class TbpsModel {
     }
   }
 
-  private static InputStream stream(ZipFile zip, Path file, String entry) throws IOException {
-    ZipEntry e = zip.getEntry(entry);
-    if (e == null) {
-      throw new IllegalArgumentException(file + ": missing entry '" + entry + "'");
-    }
-    return zip.getInputStream(e);
-  }
-
   private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
-    try (InputStream in = stream(zip, file, entry)) {
-      return in.readAllBytes();
-    }
+    return ZipEntries.read(zip, file, entry); // size-limited: a zip bomb is refused
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,6 +22,7 @@ import org.tbps4j.data.ImagePaths;
 import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.eval.ChunkedRetrieval;
 import org.tbps4j.model.AtomicFiles;
+import org.tbps4j.model.ZipEntries;
 
 /**
  * A searchable gallery: L2-normalised image embeddings with their person ids and image paths, and
@@ -338,20 +338,42 @@ public final class Gallery {
       throw new NoSuchFileException(file.toString(), null, "gallery file not found");
     }
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      JsonNode meta = JSON.readTree(read(zip, file, META));
+      JsonNode meta = JSON.readTree(ZipEntries.read(zip, file, META));
       if (!FORMAT.equals(meta.path("format").asText())
           || meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
         throw new IllegalArgumentException(
             file + ": " + META + " is not a " + FORMAT + " version " + FORMAT_VERSION + " file");
       }
-      INDArray emb = Nd4j.createNpyFromByteArray(read(zip, file, EMBEDDINGS));
-      INDArray sets =
-          meta.path("sets").asInt(0) > 0
-              ? Nd4j.createNpyFromByteArray(read(zip, file, SETS))
-              : null;
-      long[] ids = new long[meta.path("personIds").size()];
+      long size = meta.path("size").asLong(-1);
+      long dim = meta.path("dim").asLong(-1);
+      long m = meta.path("sets").asLong(0);
+      if (size < 1 || dim < 1 || m < 0) {
+        throw new IllegalArgumentException(
+            file + ": " + META + ": size, dim and sets must be positive numbers");
+      }
+      INDArray emb = Npy.read(ZipEntries.read(zip, file, EMBEDDINGS), file + ": " + EMBEDDINGS);
+      requireShape(file, EMBEDDINGS, emb, new long[] {size, dim});
+      INDArray sets = null;
+      if (m > 0) {
+        sets = Npy.read(ZipEntries.read(zip, file, SETS), file + ": " + SETS);
+        requireShape(file, SETS, sets, new long[] {size, m, dim});
+      }
+      JsonNode storedIds = meta.path("personIds");
+      if (storedIds.size() != size || meta.path("paths").size() != size) {
+        throw new IllegalArgumentException(
+            file
+                + ": "
+                + META
+                + " lists "
+                + storedIds.size()
+                + " person ids and "
+                + meta.path("paths").size()
+                + " paths for a gallery of "
+                + size);
+      }
+      long[] ids = new long[storedIds.size()];
       for (int i = 0; i < ids.length; i++) {
-        ids[i] = meta.path("personIds").get(i).asLong();
+        ids[i] = storedIds.get(i).asLong();
       }
       List<String> paths = new ArrayList<>();
       JsonNode stored = meta.path("paths");
@@ -386,13 +408,18 @@ public final class Gallery {
     }
   }
 
-  private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
-    ZipEntry e = zip.getEntry(entry);
-    if (e == null) {
-      throw new IllegalArgumentException(file + ": missing entry '" + entry + "'");
-    }
-    try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+  private static void requireShape(Path file, String entry, INDArray a, long[] want) {
+    if (!Arrays.equals(a.shape(), want)) {
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + entry
+              + " has shape "
+              + Arrays.toString(a.shape())
+              + ", "
+              + META
+              + " says "
+              + Arrays.toString(want));
     }
   }
 }
