@@ -655,7 +655,8 @@ public final class PedesDataset {
     errors.forEach(p -> kinds.add(p.kind()));
     if (kinds.contains(ProblemKind.MISSING_FIELD)
         || kinds.contains(ProblemKind.WRONG_TYPE)
-        || kinds.contains(ProblemKind.BAD_VALUE)) {
+        || kinds.contains(ProblemKind.BAD_VALUE)
+        || kinds.contains(ProblemKind.DUPLICATE_KEY)) {
       sb.append(System.lineSeparator())
           .append("(lenient reading, --lenient, skips entries with missing or wrong fields)");
     }
