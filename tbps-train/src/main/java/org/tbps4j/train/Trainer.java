@@ -513,6 +513,7 @@ public final class Trainer {
     if (previous != null) {
       int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
       LOG.debug("copied {} arrays into the stage {} graph", n, stage + 1);
+      previous.close(); // its native memory now, not at some later GC
     }
     attachMetadata(model, info);
     mix = next;
@@ -631,6 +632,9 @@ public final class Trainer {
       m.put("seconds", test.seconds());
       history.testDone(m);
       LOG.info("test: {}", test.metrics().asPercentMap());
+    }
+    if (selected != model) {
+      selected.close(); // loaded for selection and the test only
     }
     info.finished();
     writeInfo();
