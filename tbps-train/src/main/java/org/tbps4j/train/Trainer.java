@@ -298,7 +298,9 @@ public final class Trainer {
     planIterations();
     history =
         new MetricsHistory(
-            runDir.resolve(METRICS_JSON), 10, ckpt.isPresent() ? state.iteration() : -1);
+            // from the beginning (no checkpoint, e.g. killed during the first checkpoint write):
+            // what an earlier process logged is redone, so none of it is kept
+            runDir.resolve(METRICS_JSON), 10, ckpt.isPresent() ? state.iteration() : 0);
     listeners.add(new NanGuard());
     listeners.add(history);
     listeners.addAll(options.listeners());
