@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./tbps} launcher caps ND4J's native memory from the machine's RAM (75 % of MemTotal)
- * unless {@code TBPS_NATIVE} says otherwise, instead of a fixed 16 GB that a smaller machine
- * cannot give.
+ * unless {@code TBPS_NATIVE} says otherwise, instead of a fixed 16 GB that a smaller machine cannot
+ * give.
  */
 class LauncherTest {
   @TempDir Path dir;
