@@ -1,4 +1,4 @@
-"""Independent float64 reference values for tbps-loss tests (NumPy, written from LOSSES.md).
+"""Independent float64 reference values for tbps-loss tests (NumPy, written from docs/losses.md).
 
 Run: python3 loss_reference.py   -- prints the expected values that the JUnit tests hard-code.
 Not part of the build; kept so every number in the tests can be recomputed.
@@ -214,7 +214,7 @@ if __name__ == "__main__":
     show("C1 cmpc", cmpc(XC, TC, YC1, WC))
     show("C1 mam m4", mam(XC, TC, YC1, WC))
 
-    # psi table (LOSSES.md)
+    # psi table (docs/losses.md)
     show("psi m4", [psi(4, c) for c in (1, 0.9, 0.7071, 0.5, 0, -0.5, -0.9, -1)])
     show("psi m3", [psi(3, c) for c in (1, 0.9, 0.5, 0, -0.5, -1)])
     show("psw terms", [psw_term(*p) for p in ((0.8, 0.5), (0.6, 0.6), (0.9, 0.1), (0.3, 0.7))])

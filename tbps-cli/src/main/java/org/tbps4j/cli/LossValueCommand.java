@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
           + " instance), with ids as class indices 0..C-1; optionally \"similarity\" [N][N]"
           + " (image i, text j) replacing the cosine of ranking/psw/sn/asm/sdm.",
       "Losses: instance, ranking, cmpm, cmpc, mam, psw, sn, asm, sdm. Parameters as in"
-          + " LOSSES.md: margin, m, lambda, a2..b0, k, alpha, w, squeeze, m0, beta, tau,"
+          + " docs/losses.md: margin, m, lambda, a2..b0, k, alpha, w, squeeze, m0, beta, tau,"
           + " image_weight, text_weight."
     })
 public final class LossValueCommand implements Callable<Integer> {

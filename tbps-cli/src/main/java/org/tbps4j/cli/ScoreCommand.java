@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     name = "score",
     mixinStandardHelpOptions = true,
     description = {
-      "Compute R@1/5/10, mAP and mINP (EVAL.md protocol) from a similarity matrix.",
+      "Compute R@1/5/10, mAP and mINP (docs/metrics.md protocol) from a similarity matrix.",
       "Rows are queries, columns gallery items; a gallery item is relevant when its id equals the"
           + " query's id. Ties are ranked by gallery index. Queries without a relevant item are left"
           + " out and counted."

@@ -105,24 +105,43 @@ class TrainBenchTest {
     assertTrue(row.path("peak_rss_mib").asLong() > 0);
   }
 
-  /** The peer builds the same network: equal parameter counts, checked by the command itself. */
+  /**
+   * The peer builds the same network: equal parameter counts, checked by the command itself. It
+   * runs twice: the headline with PyTorch's nn.Embedding lookup, the secondary one emulating our
+   * one-hot × table lookup; each has its ratios.
+   */
   @Test
-  void peerHasTheSameParameterCount() throws Exception {
+  void peerHasTheSameParameterCountAndBothLookups() throws Exception {
     assumeTrue(
         BenchPython.available(PEER, "torch"),
         "needs /usr/bin/python3 with torch (Debian python3-torch)");
     CliRun r = CliRun.of(with(MICRO, "--peer", "--peer-script", PEER.toString()));
     assertEquals(0, r.exitCode(), r.err());
     JsonNode out = Json.MAPPER.readTree(r.out());
+    assertTrue(out.path("peer_note").asText().contains("nn.Embedding"), out.toString());
     JsonNode row = out.path("results").get(0);
-    assertTrue(row.path("parameters_equal").asBoolean(), row.toString());
-    assertEquals(40_422, row.path("peer").path("parameters").asLong());
-    assertEquals(out.path("threads").asInt(), row.path("peer").path("threads").asInt());
-    assertEquals(out.path("threads").asText(), row.path("peer").path("openblas_threads").asText());
-    assertTrue(row.path("ratio_train").asDouble() > 0, row.toString());
+    JsonNode idiomatic = row.path("peer");
+    JsonNode emulated = row.path("peer_lookup_emulation");
+    assertEquals("embedding", idiomatic.path("lookup").asText());
+    assertEquals("onehot", emulated.path("lookup").asText());
+    for (String suffix : List.of("", "_vs_lookup_emulation")) {
+      assertTrue(row.path("parameters_equal" + suffix).asBoolean(), row.toString());
+      for (String ratio : List.of("ratio_train", "ratio_embed_images", "ratio_embed_texts")) {
+        assertTrue(row.path(ratio + suffix).asDouble() > 0, ratio + suffix + " in " + row);
+      }
+    }
+    for (JsonNode peer : List.of(idiomatic, emulated)) {
+      assertEquals(40_422, peer.path("parameters").asLong());
+      assertEquals(out.path("threads").asInt(), peer.path("threads").asInt());
+      assertEquals(out.path("threads").asText(), peer.path("openblas_threads").asText());
+    }
+    // the headline ratio is against the idiomatic peer
+    double ours = row.path("train_images_per_second").asDouble();
+    double ips = idiomatic.path("train_images_per_second").asDouble();
+    assertEquals(ours / ips, row.path("ratio_train").asDouble(), 6e-4); // rounded to 3 decimals
   }
 
-  /** The peer's four losses (float64) equal ours ({@code tbps loss-value}) on a random case. */
+  /** The peer's five losses (float64) equal ours ({@code tbps loss-value}) on a random case. */
   @Test
   void peerLossesEqualOurs() throws Exception {
     assumeTrue(
@@ -141,7 +160,7 @@ class TrainBenchTest {
     CliRun peer = BenchPython.run(PEER, "--mode", "losses", "--case", caseFile.toString());
     assertEquals(0, peer.exitCode(), peer.err());
     JsonNode torch = Json.MAPPER.readTree(peer.out()).path("losses");
-    for (String loss : List.of("cmpm", "cmpc", "mam", "psw")) {
+    for (String loss : List.of("cmpm", "cmpc", "mam", "psw", "sdm")) {
       CliRun r = CliRun.of("loss-value", "--loss", loss, "--input", caseFile.toString());
       assertEquals(0, r.exitCode(), r.err());
       double ours = Json.MAPPER.readTree(r.out()).path("loss").asDouble();

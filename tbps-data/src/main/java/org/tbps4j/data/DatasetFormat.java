@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The three supported annotation formats (DATA.md). All three are a JSON array of image entries
- * with {@code id}, {@code split}, {@code captions} and an image path under {@code imgs/}; they
- * differ in the path key, the default file name and whether a val split exists.
+ * The three supported annotation formats (docs/data.md). All three are a JSON array of image
+ * entries with {@code id}, {@code split}, {@code captions} and an image path under {@code imgs/};
+ * they differ in the path key, the default file name and whether a val split exists.
  */
 public enum DatasetFormat {
   /** CUHK-PEDES: {@code reid_raw.json}, {@code file_path}, train/val/test, ids from 1. */

@@ -42,7 +42,8 @@ import org.tbps4j.data.text.Vocabulary;
  * <p>Loading never throws for bad data (only for a missing annotation file, I/O failures and
  * contradictory options): problems are collected with their severity under the {@link ReadOptions},
  * unusable records are dropped, and {@link #requireUsable()} refuses a dataset with errors. What
- * happens to each kind of bad input is DATA.md's table, implemented by {@link ProblemKind}.
+ * happens to each kind of bad input is the table of docs/data.md, implemented by {@link
+ * ProblemKind}.
  *
  * <p>Val carving: when the data has no val split (ICFG-PEDES) or {@link ReadOptions#valIds()} asks
  * for one, that many train identities move to val: the train ids sorted ascending, shuffled by

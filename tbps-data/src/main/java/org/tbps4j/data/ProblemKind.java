@@ -3,9 +3,9 @@ package org.tbps4j.data;
 import java.util.Locale;
 
 /**
- * What is wrong with a dataset, one kind per row of DATA.md's bad-input table (plus a few checks
- * the table implies). The {@link Severity} of each kind under the reading options is given by
- * {@link #severity(ReadOptions)}.
+ * What is wrong with a dataset, one kind per row of the bad-input table of docs/data.md (plus a few
+ * checks the table implies). The {@link Severity} of each kind under the reading options is given
+ * by {@link #severity(ReadOptions)}.
  */
 public enum ProblemKind {
   /**

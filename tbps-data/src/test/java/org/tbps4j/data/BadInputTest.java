@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.tbps4j.data.sample.PkSampler;
 
 /**
- * One test per row of DATA.md's bad-input table, each on its own fixture under
+ * One test per row of the bad-input table of docs/data.md, each on its own fixture under
  * src/test/resources/fixtures/cuhk (the unknown-word and long-query rows are in VocabularyTest).
  */
 class BadInputTest {

@@ -1,7 +1,7 @@
 /**
  * Retrieval metrics for text-based person search, following the project's evaluation protocol
- * (EVAL.md): every caption is a query, every image of the split is in the gallery, and a gallery
- * item is relevant when it shows the same person id.
+ * (docs/metrics.md): every caption is a query, every image of the split is in the gallery, and a
+ * gallery item is relevant when it shows the same person id.
  *
  * <ul>
  *   <li>{@link org.tbps4j.eval.Ranking}: pure functions from one similarity row to the 1-based

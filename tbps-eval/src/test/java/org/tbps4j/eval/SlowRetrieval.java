@@ -5,7 +5,7 @@ import java.util.Comparator;
 
 /**
  * The obviously-correct twin of {@link Retrieval}: a full sort of every row, then the definitions
- * of EVAL.md read off the sorted list. Kept in the tests only, for differential testing.
+ * of docs/metrics.md read off the sorted list. Kept in the tests only, for differential testing.
  */
 final class SlowRetrieval {
   private SlowRetrieval() {}

@@ -18,7 +18,8 @@ import org.tbps4j.loss.LossNames;
  * <ol>
  *   <li>Put your batch in INDArrays: image embeddings {@code [N,D]}, text embeddings {@code [N,D]},
  *       person ids {@code [N]} (here also class indices of a shared classifier {@code W [D,C]}).
- *   <li>Pick the losses by name and weight them in a {@link LossMix}; parameters as in LOSSES.md.
+ *   <li>Pick the losses by name and weight them in a {@link LossMix}; parameters as in
+ *       docs/losses.md.
  *   <li>Compute the value eagerly (float64), or add the same losses to your SameDiff graph, where
  *       {@code loss/total} is what you minimise and every term is a named variable.
  * </ol>
@@ -73,7 +74,7 @@ public final class Ex1LossesOnYourArrays {
     INDArray text = Nd4j.createFromArray(TEXT);
     INDArray weights = Nd4j.createFromArray(CLASS_WEIGHTS);
 
-    // 1 + 2: the objective, by name, with LOSSES.md parameters
+    // 1 + 2: the objective, by name, with the parameters of docs/losses.md
     LossMix mix = LossMix.builder().add("mam", 1.0, Map.of("m", 4)).add("psw", 1.0).build();
 
     // 3a: eagerly, in float64

@@ -19,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * image} and {@code text}, the two unweighted CE terms.
  *
  * <p>Parameters: {@code image_weight} (default 1) and {@code text_weight} (default 1), both ≥ 0 —
- * an addition to LOSSES.md so Dual-Path's stage-II weighting (image 1, text 0.5) can be expressed
- * inside one mix entry; with the defaults the loss is exactly the LOSSES.md sum.
+ * an addition to the paper (docs/losses.md) so Dual-Path's stage-II weighting (image 1, text 0.5)
+ * can be expressed inside one mix entry; with the defaults the loss is exactly the paper's sum.
  */
 public final class InstanceLoss extends BaseLoss {
   /** Registry name. */

@@ -31,7 +31,7 @@ public interface Loss {
   String name();
 
   /**
-   * The current hyperparameters, keyed as in LOSSES.md, in a fixed order.
+   * The current hyperparameters, keyed as in docs/losses.md, in a fixed order.
    *
    * @return unmodifiable map of key to value ({@link Double}, {@link Integer} or {@link String})
    */

@@ -295,7 +295,7 @@ public final class LossMix {
      *
      * @param name registry name
      * @param weight its weight, finite ≥ 0
-     * @param parameters keys as in LOSSES.md
+     * @param parameters keys as in docs/losses.md
      * @return this builder
      */
     public Builder add(String name, double weight, Map<String, ?> parameters) {

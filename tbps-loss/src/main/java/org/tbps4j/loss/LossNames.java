@@ -58,7 +58,7 @@ public final class LossNames {
    * The graph constant holding one hyperparameter (or one array derived from it).
    *
    * @param loss registry name
-   * @param key parameter key as in LOSSES.md, e.g. {@code margin}
+   * @param key parameter key as in docs/losses.md, e.g. {@code margin}
    * @return {@code loss/<loss>/param/<key>}
    */
   public static String parameter(String loss, String key) {

@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * The nine losses by registry name. {@link #of} rejects unknown names with the list of valid ones;
- * {@link #create} validates the parameters (keys as in LOSSES.md).
+ * {@link #create} validates the parameters (keys as in docs/losses.md).
  */
 public enum LossType {
   /** Dual-Path instance loss, {@link InstanceLoss}. */
@@ -51,7 +51,7 @@ public enum LossType {
   /**
    * The parameter keys this loss accepts.
    *
-   * @return keys as in LOSSES.md, possibly empty
+   * @return keys as in docs/losses.md, possibly empty
    */
   public List<String> parameterKeys() {
     return keys;

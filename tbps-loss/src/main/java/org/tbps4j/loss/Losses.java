@@ -12,8 +12,8 @@ public final class Losses {
    *
    * @param name registry name ({@code instance}, {@code ranking}, {@code cmpm}, {@code cmpc},
    *     {@code mam}, {@code psw}, {@code sn}, {@code asm}, {@code sdm})
-   * @param parameters key to value (keys as in LOSSES.md; numbers or strings); absent keys take the
-   *     defaults; may be empty
+   * @param parameters key to value (keys as in docs/losses.md; numbers or strings); absent keys
+   *     take the defaults; may be empty
    * @return the loss
    * @throws IllegalArgumentException for an unknown loss (listing the valid names), an unknown
    *     parameter (listing the valid keys) or an invalid value (naming the valid range)

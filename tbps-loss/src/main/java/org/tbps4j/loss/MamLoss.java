@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code mam}: multiplicative angular margin on the CMPC logits (the project's seed paper 000,
- * LOSSES.md), with the margin function of SphereFace (W. Liu, Y. Wen, Z. Yu, M. Li, B. Raj, L.
+ * docs/losses.md), with the margin function of SphereFace (W. Liu, Y. Wen, Z. Yu, M. Li, B. Raj, L.
  * Song, "SphereFace: Deep Hypersphere Embedding for Face Recognition", CVPR 2017).
  *
  * <p>Logits as in {@link CmpcLoss}: {@code z_ic = w̃_cᵀ p_i}. The target logit of each row is
@@ -30,9 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Graph form without {@code acos} in the gradient path: {@code cos mθ = T_m(c)} (Chebyshev, as a
  * polynomial whose coefficients are six scalar constants {@code loss/mam/param/m/c0..c5}), {@code k
  * = Σ_{j=1}^{m−1} 1[c < cos(jπ/m)]} and {@code (−1)^k = Π_j (1 − 2·1[c < cos(jπ/m)])} from
- * comparisons (no gradient, as LOSSES.md asks). Because m only changes those two constants, m is
- * sweepable on a built graph like λ. {@code ‖p_i‖} is computed as {@code sqrt(|p_i|² + 1e-16)}
- * (LOSSES.md: {@code ‖p_i‖ + 1e-8}); both keep {@code |c| < 1} and the zero vector finite.
+ * comparisons (no gradient, as docs/losses.md says). Because m only changes those two constants, m
+ * is sweepable on a built graph like λ. {@code ‖p_i‖} is computed as {@code sqrt(|p_i|² + 1e-16)}
+ * (the design wrote {@code ‖p_i‖ + 1e-8}, docs/losses.md); both keep {@code |c| < 1} and the zero
+ * vector finite.
  *
  * <p>Inputs: raw {@code X [N,D]}, {@code T [N,D]}, class indices {@code y [N]}, {@code W [D,C]}
  * (bias ignored). Parameters: {@code m}, integer 1..5, default 4 ({@code m = 1} equals {@link

@@ -11,7 +11,7 @@ final class Numerics {
    */
   static final double NORM_EPS = 1e-8;
 
-  /** The {@code ε} in {@code log(q + ε)} of CMPM and SDM (LOSSES.md). */
+  /** The {@code ε} in {@code log(q + ε)} of CMPM and SDM (docs/losses.md). */
   static final double LOG_EPS = 1e-8;
 
   /**

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code psw}: pairwise similarity weighting in the "max-polynomial" form (the project's seed paper
- * 000, LOSSES.md).
+ * 000, docs/losses.md).
  *
  * <p>On normalised embeddings, {@code s_ij = x̂_iᵀ t̂_j} (or the given similarity {@code S}), for
  * each anchor its positive {@code s⁺ = s_ii} and its hardest negative {@code s⁻} ({@code max_{j:

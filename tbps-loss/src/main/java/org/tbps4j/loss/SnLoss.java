@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code sn}: the support neighbor loss (K. Li, Z. Ding, K. Li, Y. Zhang, Y. Fu, "Support Neighbor
  * Loss for Person Re-Identification", ACM MM 2018) in the cross-modal form of the project's seed
- * paper 003 (LOSSES.md).
+ * paper 003 (docs/losses.md).
  *
  * <p>Distances between unit vectors {@code d_ij = sqrt(max(0, 2 − 2 s_ij) + 1e-6)}, {@code s} the
  * cosine {@code x̂_iᵀ t̂_j} or the given similarity. For each anchor (a text against the images,

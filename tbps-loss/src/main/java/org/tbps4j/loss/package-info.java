@@ -1,6 +1,6 @@
 /**
  * The losses of text-based person search as SameDiff compositions of stock ops, each with an eager
- * float64 twin on INDArrays (LOSSES.md).
+ * float64 twin on INDArrays (docs/losses.md).
  *
  * <ul>
  *   <li>{@link org.tbps4j.loss.Loss}: the interface — {@code define(sd, inputs)} adds the scalar

@@ -8,9 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Reference values of every loss on small hand-made batches. The expected numbers were computed
- * independently (src/test/python/loss_reference.py, NumPy, written from LOSSES.md; the ranking and
- * PSW values of case A also by hand, see the comments) and are checked against both the eager twin
- * and the SameDiff graph (float64).
+ * independently (src/test/python/loss_reference.py, NumPy, written from docs/losses.md; the ranking
+ * and PSW values of case A also by hand, see the comments) and are checked against both the eager
+ * twin and the SameDiff graph (float64).
  */
 class ReferenceValuesTest {
   private static final double TOL = 1e-9;

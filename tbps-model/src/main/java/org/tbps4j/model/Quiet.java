@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 /**
  * Runs code with {@code System.out} silenced: SameDiff M2.1 prints one line per op ("Added
  * differentiated op ...") to stdout whenever it builds a gradient graph, i.e. on the first {@code
- * fit} or {@code calculateGradients} after a change of the graph (DL4J-NOTES bug 9). Wrap those
- * calls so the command line's output stays clean. Not for concurrent use with other code that
- * writes to {@code System.out}.
+ * fit} or {@code calculateGradients} after a change of the graph (docs/samediff-m2.1.md, note 9).
+ * Wrap those calls so the command line's output stays clean. Not for concurrent use with other code
+ * that writes to {@code System.out}.
  */
 public final class Quiet {
   private Quiet() {}

@@ -18,9 +18,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * GraphNames#TOKEN_UNIQUE}) and every token's slot in that list ({@link GraphNames#TOKEN_SLOTS});
  * the graph computes {@code rows = oneHot(unique)[U, V] × table} and then {@code oneHot(slots)[N·L,
  * U] × rows}, cost {@code O(U·V·E + N·L·U·E)}. Both products are plain matrix products, so the
- * table's gradient is exact for repeated tokens (the stock gather gradient is wrong, DL4J-NOTES bug
- * 2). It pays off when {@code U ≪ V}, e.g. {@code V = 10,000}, batch 64 × 56 tokens, {@code U =
- * 1,024}: about 3× fewer multiply-adds. A batch with more than {@code U} distinct ids is rejected.
+ * table's gradient is exact for repeated tokens (the stock gather gradient is wrong,
+ * docs/samediff-m2.1.md, note 2). It pays off when {@code U ≪ V}, e.g. {@code V = 10,000}, batch 64
+ * × 56 tokens, {@code U = 1,024}: about 3× fewer multiply-adds. A batch with more than {@code U}
+ * distinct ids is rejected.
  */
 public final class TokenInputs {
   private TokenInputs() {}

@@ -17,7 +17,7 @@ public final class TokenShift {
   /**
    * Creates the augmentation.
    *
-   * @param seed seed of its generator (one per component, see STYLE.md)
+   * @param seed seed of its generator (one per component, see docs/training.md)
    */
   public TokenShift(long seed) {
     this.rng = new SplittableRandom(seed);

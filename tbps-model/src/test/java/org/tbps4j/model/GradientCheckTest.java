@@ -70,7 +70,8 @@ class GradientCheckTest {
       long params = model.parameterCount();
       assertTrue(params > 500 && params < 5000, "micro model has " + params + " parameters");
       assertEquals(model.trainableVariables().size(), countVariables(model));
-      // GradCheckUtil needs the placeholders' arrays set on the variables (DL4J-NOTES bug 6)
+      // GradCheckUtil needs the placeholders' arrays set on the variables (docs/samediff-m2.1.md,
+      // note 6)
       ph.forEach((name, arr) -> model.sameDiff().getVariable(name).setArray(arr));
       boolean ok =
           GradCheckUtil.checkGradients(

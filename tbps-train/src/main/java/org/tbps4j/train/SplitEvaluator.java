@@ -19,8 +19,8 @@ import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
 
 /**
- * Text-to-image evaluation of a model on one split (EVAL.md): every caption of the split is a
- * query, every image of the split is in the gallery; scores are cosine similarities (plus {@code
+ * Text-to-image evaluation of a model on one split (docs/metrics.md): every caption of the split is
+ * a query, every image of the split is in the gallery; scores are cosine similarities (plus {@code
  * λ·S_set} with ESA), ranked in chunks by {@link ChunkedRetrieval}.
  */
 public final class SplitEvaluator {

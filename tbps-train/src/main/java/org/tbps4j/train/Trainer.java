@@ -420,7 +420,7 @@ public final class Trainer {
         }
         MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
         if (iteration == start.iteration() || doneHere == 0) {
-          Quiet.run(() -> model.sameDiff().fit(b, terms)); // the gradient graph is built: bug 9
+          Quiet.run(() -> model.sameDiff().fit(b, terms)); // see docs/samediff-m2.1.md, note 9
         } else {
           model.sameDiff().fit(b, terms);
         }

@@ -37,7 +37,7 @@ class TrainerTest {
 
   @AfterEach
   void gc() {
-    System.gc(); // release native memory of the graphs (DL4J-NOTES bug 8)
+    System.gc(); // release native memory of the graphs (docs/samediff-m2.1.md, note 8)
   }
 
   private static Trainer.Options quiet() {

@@ -16,8 +16,8 @@ import org.nd4j.graph.ui.LogFileWriter;
  * terms and the learning rate of every step as scalar events — the file format of nd4j's {@code
  * UIListener}, which DL4J's SameDiff page opens. It is written with the same {@link LogFileWriter}
  * rather than through a {@code UIListener} inside {@code fit}: that listener would record the loss
- * SameDiff reports during {@code fit}, which is 0 (DL4J-NOTES bug 5), and would add a listener to
- * every step.
+ * SameDiff reports during {@code fit}, which is 0 (docs/samediff-m2.1.md, note 5), and would add a
+ * listener to every step.
  *
  * <p>Event names: {@code losses/<term>} (e.g. {@code losses/loss/cmpm}) and {@code learningRate}.
  * Not thread-safe: one writer thread.

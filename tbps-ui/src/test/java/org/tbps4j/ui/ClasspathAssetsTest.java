@@ -42,7 +42,7 @@ class ClasspathAssetsTest {
   void readsTheUiAssetsAndThePinnedWebCola() {
     ClasspathAssets a = new ClasspathAssets();
     assertTrue(a.read("deeplearning4jUiAssets/js/train/overview.js").isPresent());
-    // the SameDiff page asks for webcola 3.3.8 (DL4J-NOTES: the pin)
+    // the SameDiff page asks for webcola 3.3.8 (docs/samediff-m2.1.md: the pin)
     assertTrue(a.read("META-INF/resources/webjars/webcola/3.3.8/WebCola/cola.js").isPresent());
     assertTrue(a.read("deeplearning4jUiAssets/no-such-file.js").isEmpty());
     assertEquals("application/javascript; charset=utf-8", ClasspathAssets.contentType("a/b.js"));

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one run; on the project's 2-core machine they were within noise of each other (OpenCV/ImageIO
  * 0.84–1.2 from run to run, 128×64 JPEGs and 384×128 resizes alike), and a tie goes to the
  * pure-Java path: no native buffer per image, no libpng/libjpeg messages on stderr for corrupt
- * files, no leptonica fallback (its natives are trimmed, see DL4J-NOTES.md).
+ * files, no leptonica fallback (its natives are trimmed, see docs/samediff-m2.1.md).
  */
 public enum ImageDecoder {
   /**

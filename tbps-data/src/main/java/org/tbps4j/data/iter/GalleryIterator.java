@@ -16,8 +16,8 @@ import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageLoader;
 
 /**
- * Evaluation: the unique images of a split, in file order (the gallery order of EVAL.md), in
- * batches without augmentation, decoded ahead on worker threads. Batch {@code b} holds gallery
+ * Evaluation: the unique images of a split, in file order (the gallery order of docs/metrics.md),
+ * in batches without augmentation, decoded ahead on worker threads. Batch {@code b} holds gallery
  * items {@code [b·batchSize, min((b+1)·batchSize, G))}.
  */
 public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, AutoCloseable {

@@ -11,8 +11,9 @@ import org.tbps4j.data.Split;
 import org.tbps4j.data.text.Vocabulary;
 
 /**
- * Evaluation: the caption queries of a split, in file order (every caption is a query, EVAL.md), as
- * token batches. Batch {@code b} holds queries {@code [b·batchSize, min((b+1)·batchSize, Q))}.
+ * Evaluation: the caption queries of a split, in file order (every caption is a query,
+ * docs/metrics.md), as token batches. Batch {@code b} holds queries {@code [b·batchSize,
+ * min((b+1)·batchSize, Q))}.
  */
 public final class QueryIterator implements Iterator<QueryIterator.Batch> {
   private final List<CaptionRecord> captions;

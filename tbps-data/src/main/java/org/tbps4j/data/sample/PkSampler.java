@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The P×K identity sampler (DATA.md): every batch holds P distinct identities with K samples each.
+ * The P×K identity sampler (docs/data.md): every batch holds P distinct identities with K samples
+ * each.
  *
  * <p>One epoch, for a seed and an epoch number (a pure function of both):
  *

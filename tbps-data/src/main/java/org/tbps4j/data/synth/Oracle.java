@@ -19,10 +19,10 @@ import org.tbps4j.eval.RetrievalMetrics;
  * value, so it is tied at the top with every other person that fits the caption; what separates
  * them is luck. <b>Ties are broken at random</b>: each repeat adds an independent {@code U[0, ½)}
  * to every score (it never reorders different scores) and ranks with tbps-eval's {@link Ranking}
- * and {@link RetrievalMetrics} (EVAL.md protocol); the reported metrics are the mean over {@value
- * #REPEATS} repeats, seeded from the dataset seed. The exact expectation of R@1 under random tie
- * order, {@code mean_q R_q / T_q} ({@code R_q} relevant images among the {@code T_q} images that
- * fit the caption), is reported beside it.
+ * and {@link RetrievalMetrics} (the protocol of docs/metrics.md); the reported metrics are the mean
+ * over {@value #REPEATS} repeats, seeded from the dataset seed. The exact expectation of R@1 under
+ * random tie order, {@code mean_q R_q / T_q} ({@code R_q} relevant images among the {@code T_q}
+ * images that fit the caption), is reported beside it.
  */
 public final class Oracle {
 

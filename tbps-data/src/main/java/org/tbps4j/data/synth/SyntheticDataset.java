@@ -35,9 +35,9 @@ import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.Tokenizer;
 
 /**
- * The synthetic pedestrian dataset (DATA.md, {@code tbps synth}): procedurally drawn people with
- * unique attribute combinations, several views each, two captions per image, written in exact
- * CUHK-PEDES layout so the real reader is exercised:
+ * The synthetic pedestrian dataset (docs/synthetic-data.md, {@code tbps synth}): procedurally drawn
+ * people with unique attribute combinations, several views each, two captions per image, written in
+ * exact CUHK-PEDES layout so the real reader is exercised:
  *
  * <pre>
  * OUT/reid_raw.json      [{"split", "captions", "file_path", "processed_tokens", "id"}, ...]

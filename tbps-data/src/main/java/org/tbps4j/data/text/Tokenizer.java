@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The caption tokenizer (DATA.md): lower-case, strip punctuation, split on whitespace.
+ * The caption tokenizer (docs/data.md): lower-case, strip punctuation, split on whitespace.
  *
  * <p>Exact rule, applied code point by code point to the lower-cased text ({@link Locale#ROOT}):
  * letters and digits ({@link Character#isLetterOrDigit(int)}) are kept; apostrophes ({@code '},

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.tbps4j.data.JsonText;
 
 /**
- * Word ↔ id table for captions (DATA.md, CMPL recipe). Id {@value #PAD} is padding, id {@value
+ * Word ↔ id table for captions (docs/data.md, CMPL recipe). Id {@value #PAD} is padding, id {@value
  * #UNK} is every unknown word, then the words seen at least {@code minCount} times in the training
  * captions, by descending count and then alphabetically ({@link String#compareTo}), so the same
  * captions always give the same table. Immutable and thread-safe.

@@ -35,8 +35,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * nobody needs (the input gradient of a convolution or matrix product whose operand is a
  * placeholder or a constant, e.g. the images at the stem, which SameDiff's backward ops compute
  * anyway) and every product with a one-hot operand (the word-embedding lookup written as {@code
- * oneHot × table} because of DL4J-NOTES bug 2: a gather, zero FLOPs in the model). Model FLOPs /
- * time is the achieved rate used for the MFU.
+ * oneHot × table} because of docs/samediff-m2.1.md, note 2: a gather, zero FLOPs in the model).
+ * Model FLOPs / time is the achieved rate used for the MFU.
  */
 public final class FlopCounter extends BaseListener {
   private final Operation operation;

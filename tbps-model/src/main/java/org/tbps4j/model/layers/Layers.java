@@ -15,9 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.model.GraphNames;
 
 /**
- * Building blocks of the SameDiff graph, written around the M2.1 bugs (DL4J-NOTES.md): batch-norm
- * composed from basic ops, the large broadcast multiply turned into a same-shape multiply, dense
- * layers as {@code mmul + add}, dropout composed from a uniform sample.
+ * Building blocks of the SameDiff graph, written around the M2.1 bugs (docs/samediff-m2.1.md):
+ * batch-norm composed from basic ops, the large broadcast multiply turned into a same-shape
+ * multiply, dense layers as {@code mmul + add}, dropout composed from a uniform sample.
  *
  * <p><b>Two passes, one set of weights.</b> The network is declared twice in the same graph: in the
  * training pass ({@link #setInference(boolean) inference} off) batch-norm uses the batch's
@@ -25,8 +25,9 @@ import org.tbps4j.model.GraphNames;
  * up by name), batch-norm uses the running-statistics constants and dropout is the identity. The
  * two passes end in different output names and SameDiff executes only what a requested output
  * needs, so training pays nothing for the inference path and vice versa. (One pass with the
- * statistics blended by a train-flag constant, as DL4J-NOTES suggests, made the tiny train step
- * ~35% slower: about ten extra small ops per batch-norm layer, forward and backward.)
+ * statistics blended by a train-flag constant, as first designed (docs/samediff-m2.1.md, note 1),
+ * made the tiny train step ~35% slower: about ten extra small ops per batch-norm layer, forward and
+ * backward.)
  *
  * <p>The weight initialisation draws from one seeded generator in creation order, so the same
  * config gives the same weights.
@@ -237,8 +238,9 @@ public final class Layers {
   }
 
   /**
-   * Dense layer {@code x W (+ b)} as {@code mmul + add} (never {@code linear}, bug 3). Weights
-   * {@code name/W} {@code [in, out]} Xavier-normal, bias {@code name/b} {@code [1, out]} zero.
+   * Dense layer {@code x W (+ b)} as {@code mmul + add} (never {@code linear},
+   * docs/samediff-m2.1.md, note 3). Weights {@code name/W} {@code [in, out]} Xavier-normal, bias
+   * {@code name/b} {@code [1, out]} zero.
    *
    * @param name layer name
    * @param x input {@code [N, in]}

@@ -337,7 +337,7 @@ public record TrainConfig(
    *
    * @param name a registered loss name (instance, ranking, cmpm, cmpc, mam, psw, sn, asm, sdm)
    * @param weight its weight in the total
-   * @param params its hyperparameters by LOSSES.md name (margin, m, alpha, ...)
+   * @param params its hyperparameters by their docs/losses.md name (margin, m, alpha, ...)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LossTerm(String name, Double weight, Map<String, Object> params) {

@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * SameDiff listener used inside {@code fit}: asks SameDiff to compute every loss term during the
  * training step and records their real values (during {@code fit} SameDiff computes only the
- * gradient of the loss, so its own reported loss is 0: DL4J-NOTES bug 5). The total is the weighted
- * sum of the terms, computed here.
+ * gradient of the loss, so its own reported loss is 0: docs/samediff-m2.1.md, note 5). The total is
+ * the weighted sum of the terms, computed here.
  *
  * <p>It also reseeds ND4J's random generator at the start of every step from {@code (seed,
  * iteration)}, so random ops in the graph (dropout masks) depend only on the step: a run resumed

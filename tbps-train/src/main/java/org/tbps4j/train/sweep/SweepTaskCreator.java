@@ -189,7 +189,7 @@ final class SweepTaskCreator implements TaskCreator {
       notify(statusListeners, info, runner, result);
       return result;
     } finally {
-      System.gc(); // native memory of the candidate's graphs (DL4J-NOTES bug 8)
+      System.gc(); // native memory of the candidate's graphs (docs/samediff-m2.1.md, note 8)
     }
   }
 
