@@ -18,8 +18,6 @@ import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tbps4j.data.ImagePaths;
-import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.eval.ChunkedRetrieval;
 import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.ZipEntries;
@@ -157,14 +155,42 @@ public final class Gallery {
         return "contains a control character";
       }
     }
-    String unsafe = ImagePaths.unsafeReason(path);
-    if (unsafe != null) {
-      return unsafe;
+    if (path.startsWith("/")
+        || path.startsWith("\\")
+        || path.startsWith("~")
+        || (path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0)))) {
+      return "is absolute (gallery paths are relative to the gallery's folder)";
     }
-    if (!path.equals(ImagePaths.normalise(path))) {
-      return "is not normalised (expected \"" + ImagePaths.normalise(path) + "\")";
+    // the same rule as the dataset readers' (tbps-data ImagePaths): '/' and '\' both separate
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    for (String seg : path.split("[/\\\\]", -1)) {
+      if (seg.equals("..")) {
+        if (parts.isEmpty()) {
+          return "leaves the gallery's folder (\"..\" above it)";
+        }
+        parts.removeLast();
+      } else if (!seg.isEmpty() && !seg.equals(".")) {
+        parts.addLast(seg);
+      }
+    }
+    String normal = String.join("/", parts);
+    if (!path.equals(normal)) {
+      return "is not normalised (expected \"" + normal + "\")";
     }
     return null;
+  }
+
+  /** Text for a message: control and format characters as {@code \}{@code uXXXX}. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /**
@@ -388,7 +414,7 @@ public final class Gallery {
                   + ": paths["
                   + i
                   + "] \""
-                  + ImageFiles.printable(n.asText())
+                  + printable(n.asText())
                   + "\" "
                   + why
                   + " (gallery paths are relative to the gallery's folder); refused");
