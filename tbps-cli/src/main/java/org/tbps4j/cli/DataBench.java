@@ -229,7 +229,7 @@ public final class DataBench implements Callable<Integer> {
       if (files.size() >= decodeImages) {
         break;
       }
-      files.add(ds.resolve(r.imagePath()));
+      files.add(ds.imageFile(r.imagePath()));
     }
     Map<ImageDecoder, double[]> rates = new LinkedHashMap<>();
     for (ImageDecoder d : ImageDecoder.values()) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbps4j.data.DatasetFormat;
 import org.tbps4j.data.PedesDataset;
-import org.tbps4j.data.ReadOptions;
 import org.tbps4j.data.Split;
 import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.SplitEvaluator;
@@ -32,6 +31,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SavedModelOption model;
+
+  @Mixin DatasetReadOption read;
 
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root.")
   Path data;
@@ -69,7 +70,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Split s = Split.fromName(split);
     SavedRun run = model.load();
-    PedesDataset ds = dataset(run, format, data);
+    PedesDataset ds = dataset(run, format, data, read, spec.commandLine().getErr(), "tbps eval");
     SplitEvaluator.Outcome o = evaluate(run, ds, s, batch);
     var out = spec.commandLine().getOut();
     Path reportFile = null;
@@ -113,19 +114,31 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads the dataset a saved model is evaluated on.
+   * Reads the dataset a saved model is evaluated on, refusing it when it has errors (the rules of
+   * {@code train} and {@code data validate}).
    *
    * @param run the saved model
    * @param format the dataset format, or null for the one the model was trained on (else
    *     cuhk-pedes)
    * @param data the dataset root
-   * @return the dataset
+   * @param read the {@code --lenient} / {@code --skip-bad-images} options
+   * @param err where skip counts are printed
+   * @param command the command, for messages
+   * @return the usable dataset
    * @throws java.io.IOException if the annotation file cannot be read
+   * @throws IllegalArgumentException listing the errors when the dataset is not usable
    */
-  static PedesDataset dataset(SavedRun run, String format, Path data) throws java.io.IOException {
+  static PedesDataset dataset(
+      SavedRun run,
+      String format,
+      Path data,
+      DatasetReadOption read,
+      java.io.PrintWriter err,
+      String command)
+      throws java.io.IOException {
     String fmt =
         format != null ? format : run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
-    return PedesDataset.load(DatasetFormat.fromName(fmt), data, null, ReadOptions.defaults());
+    return read.load(DatasetFormat.fromName(fmt), data, err, command);
   }
 
   /**

@@ -7,7 +7,9 @@ import picocli.CommandLine;
 /**
  * Entry point of the {@code tbps} command. Maps outcomes to exit codes: 0 success; 2 bad usage or
  * input ({@link IllegalArgumentException} and I/O problems with user files, printed as one message,
- * no stack trace); 1 internal failure (stack trace with {@code --verbose}).
+ * no stack trace); 1 internal failure (stack trace with {@code --verbose}). Running out of memory
+ * (heap or native) or stack is an internal failure too, reported as one line with the setting to
+ * change ({@code TBPS_HEAP}, {@code TBPS_NATIVE}, {@code TBPS_JAVA_OPTS}).
  */
 public final class Main {
 
@@ -37,6 +39,20 @@ public final class Main {
     cmd.setErr(err);
     try {
       return cmd.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      err.println("tbps: " + CliErrors.resourceAdvice(e, Runtime.getRuntime().maxMemory()));
+      if (TbpsCommand.verbose()) {
+        e.printStackTrace(err);
+      }
+      return CliErrors.EXIT_INTERNAL;
+    } catch (Error e) {
+      err.println("tbps: internal error: " + e);
+      if (TbpsCommand.verbose()) {
+        e.printStackTrace(err);
+      } else {
+        err.println("(run with --verbose for the stack trace)");
+      }
+      return CliErrors.EXIT_INTERNAL;
     } finally {
       out.flush();
       err.flush();

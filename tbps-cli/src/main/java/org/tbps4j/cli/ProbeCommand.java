@@ -36,6 +36,8 @@ public final class ProbeCommand implements Callable<Integer> {
 
   @Mixin SavedModelOption model;
 
+  @Mixin DatasetReadOption read;
+
   @Option(
       names = "--data",
       required = true,
@@ -85,9 +87,9 @@ public final class ProbeCommand implements Callable<Integer> {
               + " table it reads)");
     }
     SavedRun run = model.load();
-    PedesDataset ds = EvalCommand.dataset(run, null, data);
-    int workers = EvalCommand.decodeWorkers();
     PrintWriter err = spec.commandLine().getErr();
+    PedesDataset ds = EvalCommand.dataset(run, null, data, read, err, "tbps probe");
+    int workers = EvalCommand.decodeWorkers();
     AttributeProbe.Embedded[] e = new AttributeProbe.Embedded[2];
     Split[] splits = {fitSplit, evalSplit};
     for (int i = 0; i < 2; i++) {

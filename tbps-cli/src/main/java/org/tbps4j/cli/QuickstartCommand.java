@@ -17,6 +17,7 @@ import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.Trainer;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
+import org.tbps4j.train.run.RunLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -92,6 +93,12 @@ public final class QuickstartCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
     }
     World dataWorld = World.parse(world);
+    try (RunLock lock = RunLock.acquire(out)) { // one quickstart per --out, data and run included
+      return quickstart(t0, dataWorld);
+    }
+  }
+
+  private int quickstart(long t0, World dataWorld) throws Exception {
     var o = spec.commandLine().getOut();
     TrainConfig base;
     if (config != null) {
@@ -107,10 +114,10 @@ public final class QuickstartCommand implements Callable<Integer> {
       }
     }
     Path dataDir = out.resolve("data");
-    List<String> sets = new java.util.ArrayList<>(overrides);
-    sets.add(0, "data.root=" + dataDir.toString().replace('\\', '/'));
-    sets.add(1, "seed=" + seed);
-    TrainConfig cfg = ConfigLoader.override(base, sets);
+    // the folder and the seed are set on the record, never through --set text: a folder named
+    // "try #2" or "a: b" is a path, not YAML; --set overrides still come after them
+    TrainConfig cfg =
+        ConfigLoader.override(base.withDataRoot(dataDir.toString()).withSeed(seed), overrides);
 
     // 1. data
     if (!Files.isRegularFile(dataDir.resolve("reid_raw.json"))) {
@@ -173,11 +180,13 @@ public final class QuickstartCommand implements Callable<Integer> {
     m.put("seed", seed);
     SavedRun saved = SavedRun.load(model);
     var ds =
-        org.tbps4j.data.PedesDataset.load(
+        DatasetReadOption.load(
             org.tbps4j.data.DatasetFormat.fromName(cfg.data().format()),
             dataDir,
-            null,
-            org.tbps4j.data.ReadOptions.defaults());
+            cfg.data().lenient(),
+            cfg.data().skipBadImages(),
+            spec.commandLine().getErr(),
+            "tbps quickstart (test evaluation)");
     var outcome =
         EvalCommand.evaluate(saved, ds, org.tbps4j.data.Split.TEST, cfg.eval().batchSize());
     Path report = out.resolve("report.html");

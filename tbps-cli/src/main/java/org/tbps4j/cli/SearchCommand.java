@@ -16,6 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tbps4j.data.image.ImageDecodeException;
+import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.model.AtomicFiles;
@@ -32,7 +34,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tbps search}: one text query against a gallery of images, ranked. A folder of images is
  * embedded once and cached next to the images ({@code .tbps-gallery.zip}, keyed by the model and
- * the files' names, sizes and times); a saved gallery file is used as is.
+ * the files' names, sizes and times, the key stored inside the cache); a saved gallery file is used
+ * as is. Image paths never lead out of the gallery's folder (see docs/security.md): a gallery file
+ * whose paths do, or an image link out of a searched folder, is refused (exit code 2), and a cache
+ * is used only when it lists exactly the folder's images.
  */
 @Command(
     name = "search",
@@ -48,8 +53,11 @@ public final class SearchCommand implements Callable<Integer> {
   /** Cache file name inside an image folder. */
   static final String CACHE = ".tbps-gallery.zip";
 
-  /** Cache key file name inside an image folder. */
-  static final String CACHE_KEY = ".tbps-gallery.key";
+  /** The key file earlier versions wrote beside the cache; removed when the cache is rewritten. */
+  static final String LEGACY_CACHE_KEY = ".tbps-gallery.key";
+
+  /** Thumbnail height in the HTML page, in pixels. */
+  static final int THUMB_HEIGHT = 160;
 
   @Spec CommandSpec spec;
 
@@ -128,14 +136,17 @@ public final class SearchCommand implements Callable<Integer> {
     }
     Embeddings q = embedder.embedTextsWithSets(Nd4j.createFromArray(new int[][] {enc.ids()}));
     List<Gallery.Hit> hits = g.search(q, Math.min(top, g.size())).get(0);
+    // the page first: a gallery entry that leads out of its folder stops the command before any
+    // output
+    String pageText = html == null ? null : page(query, hits, imageRoot);
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "query: %s%n", query);
+    out.printf(Locale.ROOT, "query: %s%n", ImageFiles.printable(query));
     for (int i = 0; i < hits.size(); i++) {
       Gallery.Hit h = hits.get(i);
-      out.printf(Locale.ROOT, "%3d. %.4f  %s%n", i + 1, h.score(), h.path());
+      out.printf(Locale.ROOT, "%3d. %.4f  %s%n", i + 1, h.score(), ImageFiles.printable(h.path()));
     }
     if (html != null) {
-      AtomicFiles.writeString(html, page(query, hits, imageRoot));
+      AtomicFiles.writeString(html, pageText);
       out.println("html: " + html);
     }
     out.flush();
@@ -143,6 +154,7 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   private Gallery folderGallery(SavedRun run, Embedder embedder, Path dir) throws IOException {
+    Path realDir = dir.toRealPath();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
       files =
@@ -160,15 +172,24 @@ public final class SearchCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       throw new IllegalArgumentException(dir + ": no images (jpg, jpeg, png, bmp) in this folder");
     }
+    List<String> rel = new ArrayList<>(files.size());
+    for (Path f : files) {
+      String r = dir.relativize(f).toString().replace('\\', '/');
+      ImageFiles.inside(realDir, f, r); // a link out of the folder is refused, naming it
+      rel.add(r);
+    }
     String key = cacheKey(model.path(), dir, files);
     Path cache = dir.resolve(CACHE);
-    Path keyFile = dir.resolve(CACHE_KEY);
-    if (!noCache
-        && Files.isRegularFile(cache)
-        && Files.isRegularFile(keyFile)
-        && Files.readString(keyFile).trim().equals(key)) {
-      LOG.info("using the cached gallery {}", cache);
-      return Gallery.load(cache);
+    if (!noCache && Files.isRegularFile(cache)) {
+      Gallery cached = readCache(cache);
+      if (cached != null && key.equals(cached.key()) && cached.paths().equals(rel)) {
+        LOG.info("using the cached gallery {}", cache);
+        return cached;
+      }
+      if (cached != null) {
+        LOG.info(
+            "the cached gallery {} is for other images or another model: embedding again", cache);
+      }
     }
     LOG.info("embedding {} images of {} ...", files.size(), dir);
     ImageLoader loader = run.loader();
@@ -186,16 +207,27 @@ public final class SearchCommand implements Callable<Integer> {
         new Embeddings(
             Nd4j.concat(0, globals.toArray(new INDArray[0])),
             sets.isEmpty() ? null : Nd4j.concat(0, sets.toArray(new INDArray[0])));
-    List<String> rel = files.stream().map(p -> dir.relativize(p).toString()).toList();
-    Gallery g = Gallery.of(all, new long[files.size()], rel, run.model().config().esa().lambda());
+    Gallery g =
+        Gallery.of(all, new long[files.size()], rel, run.model().config().esa().lambda())
+            .withKey(key);
     try {
-      g.save(cache);
-      AtomicFiles.writeString(keyFile, key + "\n");
+      g.save(cache); // one file holds the gallery and its key: no pairing of one with another's
+      Files.deleteIfExists(dir.resolve(LEGACY_CACHE_KEY));
       LOG.info("cached the gallery in {}", cache);
     } catch (IOException e) {
       LOG.warn("could not cache the gallery in {}: {}", dir, e.getMessage());
     }
     return g;
+  }
+
+  /** A folder cache, or null when it cannot be read (it is then rebuilt). */
+  private static Gallery readCache(Path cache) {
+    try {
+      return Gallery.load(cache);
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.info("ignoring the unusable cached gallery {}: {}", cache, e.getMessage());
+      return null;
+    }
   }
 
   /** The model's content hash plus every image's path, size and modification time. */
@@ -219,28 +251,26 @@ public final class SearchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The HTML page of a search: each hit's image resolved under the gallery's folder ({@link
+   * ImageFiles#resolve}: never outside it, links included), decoded with the pixel limit and
+   * re-encoded as a JPEG thumbnail. A missing or undecodable image gets an empty frame.
+   *
+   * @throws ImageFiles.UnsafeImagePathException when a hit's path leads out of {@code root}
+   */
   static String page(String query, List<Gallery.Hit> hits, Path root) throws IOException {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tbps search</title><style>")
         .append("body{font-family:sans-serif;margin:24px}.hit{display:inline-block;margin:6px;")
-        .append("text-align:center;font-size:12px}.hit img{height:160px;display:block}</style>")
+        .append("text-align:center;font-size:12px}.hit img{height:")
+        .append(THUMB_HEIGHT)
+        .append("px;display:block}</style>")
         .append("</head><body><h1>")
         .append(esc(query))
         .append("</h1>");
     for (int i = 0; i < hits.size(); i++) {
       Gallery.Hit hit = hits.get(i);
-      Path img = root.resolve(hit.path());
-      String mime =
-          hit.path().toLowerCase(Locale.ROOT).endsWith(".png")
-              ? "image/png"
-              : hit.path().toLowerCase(Locale.ROOT).endsWith(".bmp") ? "image/bmp" : "image/jpeg";
-      String src =
-          Files.isRegularFile(img)
-              ? "data:"
-                  + mime
-                  + ";base64,"
-                  + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(img))
-              : "";
+      String src = thumbnail(root, hit.path());
       h.append("<div class=\"hit\"><img src=\"")
           .append(src)
           .append("\">")
@@ -252,6 +282,25 @@ public final class SearchCommand implements Callable<Integer> {
           .append("</div>");
     }
     return h.append("</body></html>\n").toString();
+  }
+
+  private static String thumbnail(Path root, String path) throws IOException {
+    Path file;
+    try {
+      file = ImageFiles.resolve(root, path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      LOG.warn("gallery image {} not found under {}", ImageFiles.printable(path), root);
+      return "";
+    } catch (ImageFiles.UnsafeImagePathException e) {
+      throw new ImageFiles.UnsafeImagePathException(
+          "gallery entry \"" + ImageFiles.printable(path) + "\": " + e.getMessage());
+    }
+    try {
+      return ImageFiles.jpegDataUri(ImageFiles.read(file), THUMB_HEIGHT);
+    } catch (ImageDecodeException e) {
+      LOG.warn("no thumbnail for {}: {}", ImageFiles.printable(path), e.getMessage());
+      return "";
+    }
   }
 
   private static String esc(String s) {

@@ -16,6 +16,7 @@ import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.NonFiniteLossException;
 import org.tbps4j.train.listeners.ProgressListener;
 import org.tbps4j.train.listeners.TrainingListener;
+import org.tbps4j.train.run.RunLock;
 import org.tbps4j.ui.DashboardListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--max-minutes",
       paramLabel = "M",
       description = "Stop training after M minutes and finish normally (validation, test).")
-  double maxMinutes;
+  Double maxMinutes;
 
   @Option(names = "--no-test", description = "Do not evaluate the test split at the end.")
   boolean noTest;
@@ -109,6 +110,10 @@ public final class TrainCommand implements Callable<Integer> {
     if ((config == null) == (resume == null)) {
       throw new IllegalArgumentException("give exactly one of --config FILE or --resume RUN_DIR");
     }
+    if (maxMinutes != null && (!(maxMinutes > 0) || Double.isInfinite(maxMinutes))) {
+      throw new IllegalArgumentException(
+          "--max-minutes must be > 0 (and finite), got " + maxMinutes);
+    }
     TrainConfig cfg;
     Path runDir;
     if (resume != null) {
@@ -118,28 +123,56 @@ public final class TrainCommand implements Callable<Integer> {
       }
       runDir = resume;
       cfg = Trainer.configOf(runDir);
+      try (RunLock lock = RunLock.acquire(runDir)) {
+        return run(cfg, runDir, true);
+      }
     } else {
       cfg = ConfigLoader.load(config, overrides);
-      runDir =
-          out != null
-              ? out
-              : Path.of(
-                  "runs",
-                  cfg.name()
-                      + "-"
-                      + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      if (Files.isDirectory(runDir.resolve("checkpoints"))) {
-        throw new IllegalArgumentException(
-            runDir
-                + " already holds a run: continue it with --resume "
-                + runDir
-                + " or choose another --out");
+      runDir = out != null ? out : defaultRunDir(cfg.name(), LocalDateTime.now());
+      try (RunLock lock = RunLock.acquire(runDir)) {
+        if (Files.isDirectory(runDir.resolve("checkpoints"))) {
+          throw new IllegalArgumentException(
+              runDir
+                  + " already holds a run: continue it with --resume "
+                  + runDir
+                  + " or choose another --out");
+        }
+        return run(cfg, runDir, false);
       }
     }
-    return run(cfg, runDir, resume != null);
   }
 
+  /**
+   * The default run directory {@code runs/<name>-<yyyyMMdd-HHmmss>}: the config name is a label, so
+   * anything but letters, digits, '.', '_' and '-' becomes '_' and a leading dot gets a '_' in
+   * front; the result is always a direct child of {@code runs/}.
+   *
+   * @param name the config's name
+   * @param time the start time
+   * @return the directory
+   */
+  static Path defaultRunDir(String name, LocalDateTime time) {
+    String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+    if (safe.isEmpty() || safe.startsWith(".")) {
+      safe = "_" + safe;
+    }
+    Path runs = Path.of("runs");
+    Path dir =
+        runs.resolve(safe + "-" + time.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (!runs.equals(dir.normalize().getParent())) {
+      throw new IllegalStateException("run directory " + dir + " is not inside runs/");
+    }
+    return dir;
+  }
+
+  /** Trains into {@code runDir}, holding its {@link RunLock} (re-entrant for the caller's). */
   int run(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
+    try (RunLock lock = RunLock.acquire(runDir)) {
+      return runLocked(cfg, runDir, isResume);
+    }
+  }
+
+  private int runLocked(TrainConfig cfg, Path runDir, boolean isResume) throws Exception {
     if (!ui && (uiPort != null || uiHost != null)) {
       throw new IllegalArgumentException("--ui-port and --ui-host need --ui");
     }
@@ -168,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
           Trainer.Options.defaults()
               .withResume(isResume)
               .withListeners(listeners)
-              .withMaxSeconds(maxMinutes * 60)
+              .withMaxSeconds(maxMinutes == null ? 0 : maxMinutes * 60)
               .withEvaluateTest(!noTest);
       Trainer.Result r;
       try {

@@ -27,6 +27,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageDecoder;
+import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.Tokenizer;
@@ -64,6 +65,7 @@ public final class PedesDataset {
   private final Skipped skipped;
   private final int carvedValIds;
   private volatile String sha256;
+  private volatile Path[] realRoots; // {root, root/imageDir} with links resolved, when first needed
 
   private PedesDataset(
       DatasetFormat format,
@@ -220,9 +222,10 @@ public final class PedesDataset {
       all.addAll(bySplit.get(s));
     }
     Problem[] found = new Problem[all.size()];
+    Path[] real = realRoots(root, options.imageDir());
     IntStream.range(0, all.size())
         .parallel()
-        .forEach(i -> found[i] = checkImage(root, all.get(i), options));
+        .forEach(i -> found[i] = checkImage(root, real, all.get(i), options));
     Set<String> bad = new HashSet<>();
     List<Problem> imageProblems = new ArrayList<>();
     for (Problem p : found) {
@@ -245,11 +248,29 @@ public final class PedesDataset {
     return bad.size();
   }
 
-  private static Problem checkImage(Path root, ImageRecord r, ReadOptions options) {
+  private static Problem checkImage(
+      Path root, Path[] realRoots, ImageRecord r, ReadOptions options) {
     Path f = root.resolve(r.imagePath());
     ProblemKind kind = null;
     String message = null;
-    if (!Files.isRegularFile(f)) {
+    String unsafe = null;
+    try {
+      imageFile(realRoots, root, options.imageDir(), r.imagePath());
+    } catch (ImageFiles.UnsafeImagePathException e) {
+      unsafe = e.getMessage();
+    } catch (IOException e) {
+      // missing or unreadable: reported below
+    }
+    if (unsafe != null) {
+      return new Problem(
+          ProblemKind.UNSAFE_PATH,
+          ProblemKind.UNSAFE_PATH.severity(options),
+          r.entryIndex(),
+          f.toString(),
+          -1,
+          -1,
+          unsafe + " (always rejected, even with --skip-bad-images)");
+    } else if (!Files.isRegularFile(f)) {
       kind = ProblemKind.MISSING_IMAGE;
       message = "image file " + r.imagePath() + " does not exist";
     } else if (options.imageCheck() == ImageCheck.HEADER) {
@@ -303,6 +324,11 @@ public final class PedesDataset {
         int h = reader.getHeight(0);
         if (w < 1 || h < 1) {
           return "empty image (" + w + "x" + h + ")";
+        }
+        try {
+          ImageFiles.checkPixels(f, w, h);
+        } catch (ImageDecodeException e) {
+          return reason(e);
         }
         return null;
       } finally {
@@ -458,6 +484,71 @@ public final class PedesDataset {
   }
 
   /**
+   * The file of an image path, checked: its real path (every symbolic link resolved) must lie
+   * inside the image directory's real path ({@code root/imageDir}, which may itself be a link), or
+   * inside the root's for paths outside the image directory. Use this to open images.
+   *
+   * @param imagePath a record's image path (relative to the root)
+   * @return the image's real path
+   * @throws ImageFiles.UnsafeImagePathException if a link leads out of the image directory
+   * @throws NoSuchFileException if the file does not exist
+   * @throws IOException on other file-system errors
+   */
+  public Path imageFile(String imagePath) throws IOException {
+    Path[] real = realRoots;
+    if (real == null) {
+      real = realRoots(root, options.imageDir());
+      realRoots = real;
+    }
+    return imageFile(real, root, options.imageDir(), imagePath);
+  }
+
+  /**
+   * The checked file of an image path of a dataset at {@code root} read with image directory {@code
+   * imageDir} (as {@link #imageFile(String)}, for code that has the paths but not the dataset, e.g.
+   * reports).
+   *
+   * @param root the dataset root
+   * @param imageDir the image directory under the root ({@link ReadOptions#imageDir()})
+   * @param imagePath the image path relative to the root
+   * @return the image's real path
+   * @throws IOException as {@link #imageFile(String)}
+   */
+  public static Path imageFile(Path root, String imageDir, String imagePath) throws IOException {
+    String why = ImagePaths.unsafeReason(imagePath);
+    if (why != null) {
+      throw new ImageFiles.UnsafeImagePathException(
+          "image path \"" + ImageFiles.printable(imagePath) + "\" " + why + "; refused");
+    }
+    return imageFile(realRoots(root, imageDir), root, imageDir, imagePath);
+  }
+
+  private static Path imageFile(Path[] realRoots, Path root, String imageDir, String imagePath)
+      throws IOException {
+    boolean inImageDir = !imageDir.isEmpty() && imagePath.startsWith(imageDir + "/");
+    Path confine = inImageDir ? realRoots[1] : realRoots[0];
+    if (confine == null) { // the image directory does not exist: so does no image in it
+      throw new NoSuchFileException(root.resolve(imagePath).toString());
+    }
+    return ImageFiles.inside(confine, root.resolve(imagePath), imagePath);
+  }
+
+  private static Path[] realRoots(Path root, String imageDir) {
+    Path[] out = new Path[2];
+    try {
+      out[0] = root.toRealPath();
+    } catch (IOException e) {
+      out[0] = null;
+    }
+    try {
+      out[1] = imageDir.isEmpty() ? out[0] : root.resolve(imageDir).toRealPath();
+    } catch (IOException e) {
+      out[1] = null;
+    }
+    return out;
+  }
+
+  /**
    * The usable image entries of a split, in file order (gallery order for evaluation).
    *
    * @param split the split
@@ -565,7 +656,8 @@ public final class PedesDataset {
     errors.forEach(p -> kinds.add(p.kind()));
     if (kinds.contains(ProblemKind.MISSING_FIELD)
         || kinds.contains(ProblemKind.WRONG_TYPE)
-        || kinds.contains(ProblemKind.BAD_VALUE)) {
+        || kinds.contains(ProblemKind.BAD_VALUE)
+        || kinds.contains(ProblemKind.DUPLICATE_KEY)) {
       sb.append(System.lineSeparator())
           .append("(lenient reading, --lenient, skips entries with missing or wrong fields)");
     }

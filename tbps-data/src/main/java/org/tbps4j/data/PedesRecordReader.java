@@ -446,12 +446,40 @@ public abstract class PedesRecordReader extends BaseRecordReader {
     List<String> captions = null;
     List<String> tokenCaptions = null;
     boolean bad = false;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken v = parser.nextToken();
       JsonLocation vAt = parser.currentTokenLocation();
+      boolean known =
+          field.equals(ID)
+              || field.equals(SPLIT)
+              || field.equals(format.pathField())
+              || field.equals(CAPTIONS)
+              || field.equals(TOKENS);
+      if (known && !seen.add(field)) {
+        // two values for one field: other tools may read the other one
+        add(
+            ProblemKind.DUPLICATE_KEY,
+            index,
+            parser.currentLocation(),
+            "field \""
+                + field
+                + "\" appears more than once in this entry; which value is meant is ambiguous");
+        bad = true;
+        parser.skipChildren();
+        continue;
+      }
       if (field.equals(ID)) {
-        if (v == JsonToken.VALUE_NUMBER_INT) {
+        if (v == JsonToken.VALUE_NUMBER_INT
+            && parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          add(
+              ProblemKind.BAD_VALUE,
+              index,
+              vAt,
+              "field \"id\": " + parser.getText() + " is beyond the range of a 64-bit integer");
+          bad = true;
+        } else if (v == JsonToken.VALUE_NUMBER_INT) {
           id = parser.getLongValue();
         } else {
           bad |= wrongType(index, vAt, ID, v, "an integer");

@@ -1,5 +1,7 @@
 package org.tbps4j.data;
 
+import org.tbps4j.data.image.ImageFiles;
+
 /**
  * One problem found while reading or validating a dataset.
  *
@@ -10,7 +12,9 @@ package org.tbps4j.data;
  * @param file the file concerned (annotation file or image), as given/resolved
  * @param line 1-based line in the annotation file where the entry or error starts, or {@code -1}
  * @param column 1-based column, or {@code -1}
- * @param message what is wrong and what would be valid, without the location prefix
+ * @param message what is wrong and what would be valid, without the location prefix; control
+ *     characters (from paths, split names, captions of the file) are escaped as {@code \}{@code
+ *     uXXXX}, so a message is safe to print on a terminal
  */
 public record Problem(
     ProblemKind kind,
@@ -20,6 +24,12 @@ public record Problem(
     int line,
     int column,
     String message) {
+
+  /** Escapes control characters in the file name and the message. */
+  public Problem {
+    file = file == null ? null : ImageFiles.printable(file);
+    message = ImageFiles.printable(message);
+  }
 
   /**
    * A one-line description with its location: {@code file:line:column: entry N: message}.

@@ -41,7 +41,12 @@ public enum ProblemKind {
   /** A split without any image: an error for train, a warning for val and test. */
   EMPTY_SPLIT,
   /** An identity with a single image–caption sample: kept, the P×K sampler repeats it. */
-  SINGLE_SAMPLE_IDENTITY;
+  SINGLE_SAMPLE_IDENTITY,
+  /**
+   * A field appears more than once in one entry (which value is meant is ambiguous): an error
+   * unless lenient, which skips the entry.
+   */
+  DUPLICATE_KEY;
 
   /**
    * Name in reports.
@@ -62,7 +67,7 @@ public enum ProblemKind {
   public Severity severity(ReadOptions options) {
     return switch (this) {
       case MALFORMED_JSON, NO_SPLIT, UNSAFE_PATH, EMPTY_SPLIT -> Severity.ERROR;
-      case MISSING_FIELD, WRONG_TYPE, BAD_VALUE ->
+      case MISSING_FIELD, WRONG_TYPE, BAD_VALUE, DUPLICATE_KEY ->
           options.lenient() ? Severity.WARNING : Severity.ERROR;
       case MISSING_IMAGE, UNREADABLE_IMAGE ->
           options.skipBadImages() ? Severity.WARNING : Severity.ERROR;

@@ -245,10 +245,24 @@ public final class ChunkedRetrieval {
     void accept(int query, double[] row);
   }
 
+  /**
+   * The rows of one score block: the chunk size, lowered so that a {@code [rows, G]} block stays
+   * addressable with int indices (fewer than 2^31 elements), whatever the gallery size.
+   *
+   * @param chunkSize the requested chunk size
+   * @param gallerySize {@code G}
+   * @return rows per block, at least 1
+   */
+  static int blockRows(int chunkSize, long gallerySize) {
+    long fit = (Integer.MAX_VALUE - 8L) / Math.max(1, gallerySize);
+    return (int) Math.max(1, Math.min(chunkSize, fit));
+  }
+
   private void forEachRow(Scorer scorer, int q, int g, RowBody body) {
     ThreadLocal<double[]> buffers = ThreadLocal.withInitial(() -> new double[g]);
-    for (int from = 0; from < q; from += chunkSize) {
-      int to = Math.min(q, from + chunkSize);
+    int rows = blockRows(chunkSize, g);
+    for (int from = 0; from < q; from += rows) {
+      int to = Math.min(q, from + rows);
       INDArray s = scorer.score(from, to);
       if (s.rank() != 2 || s.rows() != to - from || s.columns() != g) {
         throw new IllegalStateException(

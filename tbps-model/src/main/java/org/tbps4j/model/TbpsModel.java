@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -56,9 +55,11 @@ import org.tbps4j.model.layers.DualPathGraph;
  * weights, batch-norm running statistics and optionally the updater state) and {@code
  * attachments/<name>}.
  *
- * <p>Not thread-safe: one thread trains or embeds at a time.
+ * <p>Not thread-safe: one thread trains or embeds at a time. {@link #close()} frees the native
+ * memory of the graph's arrays at once (SameDiff M2.1 frees it only when the garbage collector
+ * runs, see docs/samediff-m2.1.md, note 8); the model cannot be used afterwards.
  */
-public final class TbpsModel {
+public final class TbpsModel implements AutoCloseable {
   /** Value of {@code manifest.json}'s {@code format} field. */
   public static final String FORMAT = "tbps4j-model";
 
@@ -78,6 +79,7 @@ public final class TbpsModel {
   private final DataType dataType;
   private final Map<String, byte[]> attachments = new LinkedHashMap<>();
   private final Map<String, Map<String, INDArray>> frozenUpdaterState = new HashMap<>();
+  private boolean closed;
 
   private TbpsModel(SameDiff sd, ModelConfig config, DataType dataType) {
     this.sd = sd;
@@ -159,6 +161,7 @@ public final class TbpsModel {
    * @throws IllegalArgumentException on a wrong shape or a non-floating type
    */
   public Map<String, INDArray> imageInputs(INDArray images) {
+    checkOpen();
     long[] want = {3, config.imageHeight(), config.imageWidth()};
     if (images.rank() != 4
         || !Arrays.equals(Arrays.copyOfRange(images.shape(), 1, 4), want)
@@ -185,6 +188,7 @@ public final class TbpsModel {
    * @return placeholder name → INT array
    */
   public Map<String, INDArray> textInputs(INDArray tokens) {
+    checkOpen();
     return TokenInputs.of(tokens, config);
   }
 
@@ -462,6 +466,50 @@ public final class TbpsModel {
     return Collections.unmodifiableSet(attachments.keySet());
   }
 
+  // ---------------------------------------------------------------- closing
+
+  /**
+   * Frees the native memory of the graph's parameters, constants and optimiser state now. The model
+   * cannot be used afterwards. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    java.util.Set<INDArray> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (SDVariable v : sd.variables()) {
+      VariableType t = v.getVariableType();
+      if (t == VariableType.VARIABLE || t == VariableType.CONSTANT) {
+        release(sd.getArrForVarName(v.name()), seen);
+      }
+    }
+    Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
+    if (updaters != null) {
+      for (GradientUpdater u : updaters.values()) {
+        Map<String, INDArray> state = u == null ? null : u.getState();
+        if (state != null) {
+          state.values().forEach(a -> release(a, seen));
+        }
+      }
+    }
+    frozenUpdaterState.values().forEach(m -> m.values().forEach(a -> release(a, seen)));
+  }
+
+  private static void release(INDArray a, java.util.Set<INDArray> seen) {
+    if (a != null && seen.add(a) && !a.wasClosed() && a.closeable()) {
+      a.close();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this model was closed");
+    }
+  }
+
   // ---------------------------------------------------------------- save / load
 
   /**
@@ -472,7 +520,13 @@ public final class TbpsModel {
    * @throws IOException on write errors
    */
   public void save(Path file, boolean withUpdaterState) throws IOException {
-    Path graphTmp = Files.createTempFile("tbps-graph", ".fb");
+    checkOpen();
+    // SameDiff writes the graph to a file: stage it beside the target (the run directory), not in
+    // java.io.tmpdir, so a kill leaves it where the next run cleans up and a small /tmp cannot
+    // fail a checkpoint
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path graphTmp = AtomicFiles.createTemporary(dir, file.getFileName() + ".graph");
     try {
       sd.save(graphTmp.toFile(), withUpdaterState);
       ObjectNode manifest = JSON.createObjectNode();
@@ -565,16 +619,10 @@ public final class TbpsModel {
         throw new IllegalArgumentException(file + ": " + CONFIG + ": " + e.getMessage(), e);
       }
       DataType type = DataType.valueOf(manifest.path("dataType").asText("FLOAT"));
-      Path graphTmp = Files.createTempFile("tbps-graph", ".fb");
-      SameDiff sd;
-      try {
-        try (InputStream in = stream(zip, file, GRAPH)) {
-          Files.copy(in, graphTmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        sd = SameDiff.load(graphTmp.toFile(), loadUpdaterState);
-      } finally {
-        Files.deleteIfExists(graphTmp);
-      }
+      // what SameDiff.load(File) does, from memory: no temporary file anywhere
+      SameDiff sd =
+          SameDiff.fromFlatBuffers(
+              java.nio.ByteBuffer.wrap(read(zip, file, GRAPH)), loadUpdaterState);
       for (String required :
           List.of(
               GraphNames.IMAGE_EMBEDDING,
@@ -598,17 +646,7 @@ public final class TbpsModel {
     }
   }
 
-  private static InputStream stream(ZipFile zip, Path file, String entry) throws IOException {
-    ZipEntry e = zip.getEntry(entry);
-    if (e == null) {
-      throw new IllegalArgumentException(file + ": missing entry '" + entry + "'");
-    }
-    return zip.getInputStream(e);
-  }
-
   private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
-    try (InputStream in = stream(zip, file, entry)) {
-      return in.readAllBytes();
-    }
+    return ZipEntries.read(zip, file, entry); // size-limited: a zip bomb is refused
   }
 }

@@ -8,6 +8,7 @@ import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.eval.ChunkedRetrieval;
@@ -75,9 +76,69 @@ public final class SplitEvaluator {
       int chunk,
       int maxQueries,
       int workers) {
+    return evaluate(
+        model,
+        dataset,
+        split,
+        vocabulary,
+        maxLength,
+        loader,
+        batchSize,
+        chunk,
+        maxQueries,
+        workers,
+        null);
+  }
+
+  /**
+   * Evaluates a model; gallery images that cannot be decoded are recorded and embedded as a blank
+   * (mean-colour) image when {@code failures} is given (the trainer's validation), instead of
+   * failing.
+   *
+   * @param model the model
+   * @param dataset the dataset
+   * @param split which split
+   * @param vocabulary the model's vocabulary
+   * @param maxLength tokens per caption
+   * @param loader image decoding with the model's preprocessing
+   * @param batchSize embedding batch size
+   * @param chunk queries per scoring chunk
+   * @param maxQueries at most this many queries (0 = all)
+   * @param workers image decoding threads
+   * @param failures where undecodable images are recorded, or null to fail on them
+   * @return the outcome
+   */
+  public static Outcome evaluate(
+      TbpsModel model,
+      PedesDataset dataset,
+      Split split,
+      Vocabulary vocabulary,
+      int maxLength,
+      ImageLoader loader,
+      int batchSize,
+      int chunk,
+      int maxQueries,
+      int workers,
+      DecodeFailures failures) {
     long t0 = System.nanoTime();
     Embedder embedder = new Embedder(model, batchSize);
-    Embeddings galleryEmb = embedImages(embedder, dataset, split, loader, batchSize, workers);
+    Embeddings galleryEmb;
+    List<INDArray> globals = new ArrayList<>();
+    List<INDArray> sets = new ArrayList<>();
+    try (GalleryIterator it =
+        new GalleryIterator(dataset, split, loader, batchSize, workers, failures)) {
+      while (it.hasNext()) {
+        Embeddings e = embedder.embedImagesWithSets(it.next().images());
+        globals.add(e.global());
+        if (e.sets() != null) {
+          sets.add(e.sets());
+        }
+      }
+    }
+    if (globals.isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
+    }
+    galleryEmb = new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
     long[] galleryIds = GalleryIterator.personIds(dataset, split);
     List<String> paths = GalleryIterator.imagePaths(dataset, split);
     Gallery gallery = Gallery.of(galleryEmb, galleryIds, paths, model.config().esa().lambda());

@@ -16,6 +16,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.Split;
+import org.tbps4j.data.image.ImageFiles;
+import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
@@ -33,6 +35,7 @@ import org.tbps4j.train.listeners.NanGuard;
 import org.tbps4j.train.listeners.TrainingListener;
 import org.tbps4j.train.run.CheckpointStore;
 import org.tbps4j.train.run.RunInfo;
+import org.tbps4j.train.run.RunLock;
 import org.tbps4j.train.run.TrainState;
 import org.tbps4j.train.schedule.BudgetSchedule;
 import org.tbps4j.train.schedule.WarmupSchedule;
@@ -235,21 +238,51 @@ public final class Trainer {
   private long totalIterations;
   private double bestScore = -1;
   private long bestIteration = -1;
+  private DecodeFailures failures;
+  private RunInfo info;
+  private int failuresWritten;
 
   /**
-   * Runs (or resumes) training, then selects and saves the model and evaluates the test split.
+   * Runs (or resumes) training, then selects and saves the model and evaluates the test split,
+   * holding the run directory's {@link RunLock} throughout.
    *
    * @return the outcome
    * @throws IOException on I/O failures
    * @throws IllegalArgumentException on bad data or config
+   * @throws RunLock.InUseException when another run holds the directory
    */
   public Result run() throws IOException {
-    Files.createDirectories(runDir);
+    try (RunLock lock = RunLock.acquire(runDir)) {
+      return runLocked();
+    }
+  }
+
+  private Result runLocked() throws IOException {
+    removeLeftoverTemporaries();
     data = TrainingData.load(config.data());
+    failures =
+        new DecodeFailures(
+            (path, why) ->
+                LOG.warn(
+                    "skipping image {}: it cannot be decoded ({}); its samples use another image"
+                        + " of the same person",
+                    ImageFiles.printable(path),
+                    ImageFiles.printable(why)));
+    if (options.resume()) {
+      failures.addKnown(previousDecodeFailures(runDir.resolve(RUN_JSON)));
+    }
     store = new CheckpointStore(runDir, config.checkpoint().keepLast());
     TrainState state = TrainState.start();
     Optional<CheckpointStore.Checkpoint> ckpt =
-        options.resume() ? store.latest() : Optional.empty();
+        options.resume()
+            ? store.latestIntact(
+                (zip, why) ->
+                    LOG.warn(
+                        "{}: {}; set aside as {}.damaged, trying the previous checkpoint",
+                        runDir.relativize(zip),
+                        why,
+                        zip.getFileName()))
+            : Optional.empty();
     if (options.resume() && ckpt.isEmpty()) {
       LOG.info("no checkpoint in {}: starting from the beginning", runDir);
     }
@@ -259,24 +292,31 @@ public final class Trainer {
       bestScore = state.bestScore();
       bestIteration = state.bestIteration();
       LOG.info(
-          "resuming at iteration {} (epoch {}, batch {})",
+          "resuming from {} at iteration {} (epoch {}, batch {})",
+          runDir.relativize(ckpt.get().model()),
           state.iteration(),
           state.epoch() + 1,
           state.batchInEpoch());
     }
     AtomicWrite.text(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
-    trainIt = data.trainIterator(Seeds.derive(config.seed(), "sampler"));
+    trainIt = data.trainIterator(Seeds.derive(config.seed(), "sampler"), failures);
     planIterations();
     history =
         new MetricsHistory(
-            runDir.resolve(METRICS_JSON), 10, ckpt.isPresent() ? state.iteration() : -1);
+            // from the beginning (no checkpoint, e.g. killed during the first checkpoint write):
+            // what an earlier process logged is redone, so none of it is kept
+            runDir.resolve(METRICS_JSON), 10, ckpt.isPresent() ? state.iteration() : 0);
     listeners.add(new NanGuard());
     listeners.add(history);
     listeners.addAll(options.listeners());
     ModelConfig mc =
         ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
     RunInfo info = RunInfo.create(config, data, mc, runDir);
-    info.write(runDir.resolve(RUN_JSON));
+    if (ckpt.isPresent()) {
+      info.put("resumed_from", runDir.relativize(ckpt.get().model()).toString().replace('\\', '/'));
+    }
+    this.info = info;
+    writeInfo();
     if (state.finished()) {
       LOG.info("the run in {} has already finished", runDir);
       return finish(state, info, true);
@@ -515,6 +555,7 @@ public final class Trainer {
     if (previous != null) {
       int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
       LOG.debug("copied {} arrays into the stage {} graph", n, stage + 1);
+      previous.close(); // its native memory now, not at some later GC
     }
     attachMetadata(model, info);
     mix = next;
@@ -539,6 +580,9 @@ public final class Trainer {
   }
 
   private void checkpoint(TrainState s) throws IOException {
+    if (failures.count() != failuresWritten) {
+      writeInfo();
+    }
     history.write(); // the history is never behind a checkpoint a run may resume from
     store.save(s, tmp -> model.save(tmp, true));
   }
@@ -556,7 +600,8 @@ public final class Trainer {
             config.eval().batchSize(),
             config.eval().chunk(),
             config.eval().valQueries(),
-            config.data().workers());
+            config.data().workers(),
+            failures);
     Map<String, Double> m = new LinkedHashMap<>();
     o.metrics().asPercentMap().forEach((k, v) -> m.put(k, ((Number) v).doubleValue()));
     double r1 = m.get("R@1");
@@ -580,7 +625,7 @@ public final class Trainer {
     }
     List<Map<String, INDArray>> batches = new ArrayList<>();
     try (PkTrainingIterator it =
-        data.calibrationIterator(Seeds.derive(config.seed(), "calibration"))) {
+        data.calibrationIterator(Seeds.derive(config.seed(), "calibration"), failures)) {
       for (int i = 0; i < n && it.hasNext(); i++) {
         MultiDataSet b = it.next();
         Map<String, INDArray> in = new LinkedHashMap<>(model.imageInputs(b.getFeatures(0)));
@@ -622,15 +667,19 @@ public final class Trainer {
               config.eval().batchSize(),
               config.eval().chunk(),
               0,
-              config.data().workers());
+              config.data().workers(),
+              failures);
       Map<String, Object> m = new LinkedHashMap<>(test.metrics().asPercentMap());
       m.put("selected_iteration", bestIteration);
       m.put("seconds", test.seconds());
       history.testDone(m);
       LOG.info("test: {}", test.metrics().asPercentMap());
     }
+    if (selected != model) {
+      selected.close(); // loaded for selection and the test only
+    }
     info.finished();
-    info.write(runDir.resolve(RUN_JSON));
+    writeInfo();
     return new Result(runDir, release, end.iteration(), bestScore, test, true);
   }
 
@@ -686,6 +735,60 @@ public final class Trainer {
 
     double elapsedSeconds() {
       return prior + (startedNanos < 0 ? 0 : (nanos.getAsLong() - startedNanos) / 1e9);
+    }
+  }
+
+  /**
+   * Deletes the temporary files of writes a killed process left in the run directory and its
+   * checkpoints ({@code .<name>NNN.tmp}, {@link org.tbps4j.model.AtomicFiles}). Safe: the run's
+   * lock is held, so no other process is writing here.
+   */
+  private void removeLeftoverTemporaries() throws IOException {
+    int n = 0;
+    for (Path d : List.of(runDir, runDir.resolve("checkpoints"))) {
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (var s = Files.list(d)) {
+        for (Path p : s.toList()) {
+          String name = p.getFileName().toString();
+          if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+            Files.deleteIfExists(p);
+            n++;
+          }
+        }
+      }
+    }
+    if (n > 0) {
+      LOG.info("removed {} temporary file(s) of an interrupted write in {}", n, runDir);
+    }
+  }
+
+  /** Writes run.json with the images that failed to decode so far. */
+  private void writeInfo() {
+    info.decodeFailures(failures.files());
+    failuresWritten = failures.count();
+    info.write(runDir.resolve(RUN_JSON));
+  }
+
+  /** The failures recorded by an earlier process of this run (resume), or none. */
+  private static List<String> previousDecodeFailures(Path runJson) {
+    if (!Files.isRegularFile(runJson)) {
+      return List.of();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode files =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(runJson.toFile())
+              .path("data")
+              .path("decode_failures")
+              .path("files");
+      List<String> out = new ArrayList<>();
+      files.forEach(f -> out.add(f.asText()));
+      return out;
+    } catch (IOException e) {
+      LOG.debug("cannot read {}: {}", runJson, e.toString());
+      return List.of();
     }
   }
 

@@ -2,14 +2,17 @@ package org.tbps4j.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.tbps4j.data.ClassMapping;
 import org.tbps4j.data.DatasetFormat;
+import org.tbps4j.data.ImageCheck;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.ReadOptions;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.train.config.TrainConfig;
@@ -44,7 +47,10 @@ public record TrainingData(
    */
   public static TrainingData load(TrainConfig.Data c) throws IOException {
     ReadOptions options =
-        ReadOptions.defaults().withLenient(c.lenient()).withSkipBadImages(c.skipBadImages());
+        ReadOptions.defaults()
+            .withLenient(c.lenient())
+            .withSkipBadImages(c.skipBadImages())
+            .withImageCheck(ImageCheck.valueOf(c.imageCheck().toUpperCase(Locale.ROOT)));
     DatasetFormat format = DatasetFormat.fromName(c.format());
     Path root = Path.of(c.root());
     Path annotations = c.annotations() == null ? null : root.resolve(c.annotations());
@@ -61,13 +67,25 @@ public record TrainingData(
    * @return a new iterator at epoch 0, batch 0
    */
   public PkTrainingIterator trainIterator(long seed) {
+    return trainIterator(seed, null);
+  }
+
+  /**
+   * The P×K training iterator, skipping (and recording) images that cannot be decoded.
+   *
+   * @param seed the sampler/augmentation seed
+   * @param failures where undecodable images are recorded; null to fail on them
+   * @return a new iterator at epoch 0, batch 0
+   */
+  public PkTrainingIterator trainIterator(long seed, DecodeFailures failures) {
     int workers = config.workers();
     return iterator(
         new Augmentation(config.flip(), config.padCrop()),
         seed,
         workers,
         Math.max(2, 2 * workers),
-        config.similarIdentities());
+        config.similarIdentities(),
+        failures);
   }
 
   /**
@@ -78,11 +96,27 @@ public record TrainingData(
    * @return a new iterator
    */
   public PkTrainingIterator calibrationIterator(long seed) {
-    return iterator(Augmentation.NONE, seed, config.workers(), 2, 0);
+    return calibrationIterator(seed, null);
+  }
+
+  /**
+   * A calibration iterator that skips (and records) images that cannot be decoded.
+   *
+   * @param seed its seed
+   * @param failures where undecodable images are recorded; null to fail on them
+   * @return a new iterator
+   */
+  public PkTrainingIterator calibrationIterator(long seed, DecodeFailures failures) {
+    return iterator(Augmentation.NONE, seed, config.workers(), 2, 0, failures);
   }
 
   private PkTrainingIterator iterator(
-      Augmentation aug, long seed, int workers, int prefetch, int similarIdentities) {
+      Augmentation aug,
+      long seed,
+      int workers,
+      int prefetch,
+      int similarIdentities,
+      DecodeFailures failures) {
     return new PkTrainingIterator(
         dataset,
         vocabulary,
@@ -95,7 +129,8 @@ public record TrainingData(
             seed,
             workers,
             prefetch,
-            similarIdentities));
+            similarIdentities),
+        failures);
   }
 
   /**

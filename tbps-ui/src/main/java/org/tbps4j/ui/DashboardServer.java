@@ -1,5 +1,6 @@
 package org.tbps4j.ui;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * /samediff}), the project's loss-terms page ({@code /tbps/losses}), an index page ({@code /}), and
  * the static assets, served from the class path only. It registers neither DL4J's remote receiver
  * (which accepts stats POSTed by anyone who can reach the port) nor the t-SNE upload page.
+ *
+ * <p>Against web pages in the user's browser (see docs/security.md): a request whose {@code Host}
+ * header is not an address of this server is refused (DNS rebinding), every response carries a
+ * content type and {@code X-Content-Type-Options: nosniff}, the routes that change state (session,
+ * worker, language) answer POST only, and a POST from another origin is refused.
  *
  * <p>One server per JVM (the DL4J modules find it through a static field). Use {@link #start} and
  * {@link #close}.
@@ -173,21 +179,28 @@ public final class DashboardServer extends VertxUIServer implements AutoCloseabl
     modules.addAll(list);
 
     Router router = Router.router(vertx);
+    router.route().handler(this::guard); // every request: Host check, nosniff, content type
     ClasspathAssets assets = new ClasspathAssets();
     router.get("/assets/*").handler(assets::handle);
-    router.get("/setlang/:to").handler(IndexModule::setLanguage);
+    router.post("/setlang/:to").handler(IndexModule::setLanguage);
+    router.get("/setlang/:to").handler(DashboardServer::postOnly);
     for (UIModule m : modules) {
       for (Route route : m.getRoutes()) {
-        io.vertx.ext.web.Route r =
-            switch (route.getHttpMethod()) {
-              case GET -> router.get(route.getRoute());
-              default ->
-                  throw new IllegalStateException(
-                      "the dashboard serves GET routes only, not "
-                          + route.getHttpMethod()
-                          + " "
-                          + route.getRoute());
-            };
+        if (route.getHttpMethod() != org.deeplearning4j.ui.api.HttpMethod.GET) {
+          throw new IllegalStateException(
+              "the dashboard serves GET routes only, not "
+                  + route.getHttpMethod()
+                  + " "
+                  + route.getRoute());
+        }
+        io.vertx.ext.web.Route r;
+        if (STATE_CHANGING.contains(route.getRoute())) {
+          // DL4J registers these as GET; a GET that changes state can be triggered by any page
+          r = router.post(route.getRoute());
+          router.get(route.getRoute()).handler(DashboardServer::postOnly);
+        } else {
+          r = router.get(route.getRoute());
+        }
         r.handler(rc -> route.getConsumer().accept(pathParameters(route.getRoute(), rc), rc));
       }
     }
@@ -208,6 +221,112 @@ public final class DashboardServer extends VertxUIServer implements AutoCloseabl
                 startPromise.fail(ar.cause());
               }
             });
+  }
+
+  /** DL4J routes that change the server's state: served for POST only. */
+  static final java.util.Set<String> STATE_CHANGING =
+      java.util.Set.of("/train/sessions/set/:to", "/train/workers/setByIdx/:to", "/setlang/:to");
+
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  /**
+   * Runs first on every request: refuses a {@code Host} that is not an address of this server (a
+   * page of another site that rebinds its name to this machine), refuses a state-changing request
+   * from another origin, sends {@code X-Content-Type-Options: nosniff} and makes sure every
+   * response declares a content type.
+   */
+  private void guard(RoutingContext rc) {
+    var response = rc.response();
+    response.putHeader("X-Content-Type-Options", "nosniff");
+    rc.addHeadersEndHandler(
+        v -> {
+          if (!response.headers().contains("content-type")) {
+            response.putHeader("content-type", TEXT);
+          }
+        });
+    String hostHeader = rc.request().host(); // the Host header, or HTTP/2's :authority
+    if (!hostAllowed(hostHeader)) {
+      response
+          .setStatusCode(HttpResponseStatus.FORBIDDEN.code())
+          .putHeader("content-type", TEXT)
+          .end(
+              "403: this dashboard answers requests for its own address only, not for host '"
+                  + hostHeader
+                  + "'\n");
+      return;
+    }
+    io.vertx.core.http.HttpMethod method = rc.request().method();
+    if (method != io.vertx.core.http.HttpMethod.GET
+        && method != io.vertx.core.http.HttpMethod.HEAD) {
+      String origin = rc.request().getHeader("Origin");
+      if (origin != null && !origin.equalsIgnoreCase("http://" + hostHeader)) {
+        response
+            .setStatusCode(HttpResponseStatus.FORBIDDEN.code())
+            .putHeader("content-type", TEXT)
+            .end(
+                "403: a request from another site (" + origin + ") may not change the dashboard\n");
+        return;
+      }
+    }
+    rc.next();
+  }
+
+  private static void postOnly(RoutingContext rc) {
+    rc.response()
+        .setStatusCode(HttpResponseStatus.METHOD_NOT_ALLOWED.code())
+        .putHeader("Allow", "POST")
+        .putHeader("content-type", TEXT)
+        .end("405: this changes the dashboard's state: POST only\n");
+  }
+
+  /**
+   * Whether a {@code Host} header names this server: for a loopback server {@code localhost} or a
+   * loopback address; for a server on another address (or every interface) also any IP address
+   * literal and this machine's own name. A DNS name of someone else's is never accepted.
+   */
+  boolean hostAllowed(String hostHeader) {
+    if (hostHeader == null || hostHeader.isBlank()) {
+      return false;
+    }
+    String h = hostHeader.trim().toLowerCase(java.util.Locale.ROOT);
+    String name;
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      if (close < 0) {
+        return false;
+      }
+      name = h.substring(1, close);
+    } else {
+      int colon = h.indexOf(':');
+      name = colon >= 0 ? h.substring(0, colon) : h;
+    }
+    boolean ipv4 = name.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    boolean ipv6 = h.startsWith("[") && name.matches("[0-9a-f:.%]+");
+    boolean loopbackName =
+        name.equals("localhost")
+            || (ipv4 && name.startsWith("127."))
+            || (ipv6 && (name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")));
+    if (isLoopbackHost(host)) {
+      return loopbackName;
+    }
+    return loopbackName || ipv4 || ipv6 || localNames().contains(name);
+  }
+
+  private static boolean isLoopbackHost(String bound) {
+    String b = bound.toLowerCase(java.util.Locale.ROOT);
+    return b.equals("localhost") || b.startsWith("127.") || b.equals("::1") || b.equals("[::1]");
+  }
+
+  private static java.util.Set<String> localNames() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    try {
+      java.net.InetAddress local = java.net.InetAddress.getLocalHost();
+      names.add(local.getHostName().toLowerCase(java.util.Locale.ROOT));
+      names.add(local.getCanonicalHostName().toLowerCase(java.util.Locale.ROOT));
+    } catch (java.io.IOException e) {
+      // no name: addresses only
+    }
+    return names;
   }
 
   /** The values of a route's {@code :name} segments, in path order (as DL4J's modules expect). */

@@ -40,6 +40,19 @@ final class IndexModule extends StorageModule {
     rc.response().end();
   }
 
+  /** A JavaScript string literal of any text (quotes, backslashes and angle brackets escaped). */
+  static String jsString(String s) {
+    StringBuilder b = new StringBuilder("'");
+    for (char c : s.toCharArray()) {
+      if (c == '\'' || c == '\\' || c == '<' || c == '>' || c == '&' || c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append("'").toString();
+  }
+
   private void sameDiffPage(RoutingContext rc) {
     Optional<byte[]> page = resources.read(SAMEDIFF_PAGE);
     if (page.isEmpty()) {
@@ -62,7 +75,15 @@ final class IndexModule extends StorageModule {
     }
     StringBuilder list = new StringBuilder();
     for (String id : sessions) {
-      list.append("<li><code>").append(Html.escape(id)).append("</code></li>");
+      list.append("<li><code>").append(Html.escape(id)).append("</code>");
+      if (sessions.size() > 1) {
+        // choosing a session changes the server's state: a POST, never a link
+        list.append(" <button onclick=\"fetch('/train/sessions/set/'+encodeURIComponent(")
+            .append(Html.escape(jsString(id)))
+            .append(
+                "),{method:'POST'}).then(function(){location='/train/overview'})\">show</button>");
+      }
+      list.append("</li>");
     }
     String html =
         """

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.core.storage.StorageMetaData;
-import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * the copy, and forwards the storage metadata, static reports and updates it has not forwarded yet
  * (updates by timestamp, per session, type and worker). A copy taken in the middle of a write may
  * fail to open; the next poll tries again.
+ *
+ * <p>The copy is read with {@link StatsFileReader}, not DL4J's storage: a stats file from someone
+ * else's run directory cannot make this process instantiate a class or deserialise an object of a
+ * class outside the records tbps writes.
  */
 public final class RunStatsFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunStatsFollower.class);
@@ -104,13 +107,11 @@ public final class RunStatsFollower implements AutoCloseable {
       for (Path f : files) {
         Files.copy(f, tmp.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
       }
-      FileStatsStorage copy =
-          RunDashboard.openStorage(tmp.resolve(statsFile.getFileName().toString()));
       int n;
-      try {
+      try (StatsFileReader copy =
+          new StatsFileReader(
+              tmp.resolve(statsFile.getFileName().toString()), statsFile.toString())) {
         n = forward(copy);
-      } finally {
-        copy.close();
       }
       lastSignature = signature;
       return n;
@@ -119,35 +120,35 @@ public final class RunStatsFollower implements AutoCloseable {
     }
   }
 
-  private int forward(FileStatsStorage from) {
+  private int forward(StatsFileReader from) {
     int n = 0;
-    for (String session : from.listSessionIDs()) {
-      for (String type : from.listTypeIDsForSession(session)) {
-        StorageMetaData meta = from.getStorageMetaData(session, type);
-        if (meta != null && metaSent.add(session + '\0' + type)) {
-          target.putStorageMetaData(meta);
+    for (StorageMetaData meta : from.storageMetaData()) {
+      if (metaSent.add(meta.getSessionID() + '\0' + meta.getTypeID())) {
+        target.putStorageMetaData(meta);
+        n++;
+      }
+    }
+    for (Persistable init : from.staticInfo()) {
+      if (staticSent.add(key(init))) {
+        target.putStaticInfo(init);
+        n++;
+      }
+    }
+    for (List<Persistable> updates : from.updates()) {
+      for (Persistable u : updates) {
+        String key = key(u);
+        if (u.getTimeStamp() > lastUpdate.getOrDefault(key, Long.MIN_VALUE)) {
+          target.putUpdate(u);
+          lastUpdate.put(key, u.getTimeStamp());
           n++;
-        }
-        for (String worker : from.listWorkerIDsForSessionAndType(session, type)) {
-          String key = session + '\0' + type + '\0' + worker;
-          Persistable init = from.getStaticInfo(session, type, worker);
-          if (init != null && staticSent.add(key)) {
-            target.putStaticInfo(init);
-            n++;
-          }
-          long after = lastUpdate.getOrDefault(key, Long.MIN_VALUE);
-          List<Persistable> updates =
-              new ArrayList<>(from.getAllUpdatesAfter(session, type, worker, after));
-          updates.sort(Comparator.comparingLong(Persistable::getTimeStamp));
-          for (Persistable u : updates) {
-            target.putUpdate(u);
-            lastUpdate.put(key, u.getTimeStamp());
-            n++;
-          }
         }
       }
     }
     return n;
+  }
+
+  private static String key(Persistable p) {
+    return p.getSessionID() + '\0' + p.getTypeID() + '\0' + p.getWorkerID();
   }
 
   /** The stats file and MapDB's files beside it ({@code <name>.wal.N}). */

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.datavec.image.loader.NativeImageLoader;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,17 +33,7 @@ public enum ImageDecoder {
   IMAGEIO {
     @Override
     void decode(Path file, int height, int width, byte[] rgb) throws IOException {
-      BufferedImage img;
-      try {
-        img = ImageIO.read(file.toFile());
-      } catch (IOException | RuntimeException e) {
-        requireFile(file);
-        throw new ImageDecodeException(file, String.valueOf(e.getMessage()), e);
-      }
-      if (img == null) {
-        requireFile(file);
-        throw new ImageDecodeException(file, "not a known image format (jpg, png, bmp, ...)", null);
-      }
+      BufferedImage img = ImageFiles.read(file); // the pixel limit is checked on the header first
       resizeBilinear(toRgb(img), img.getHeight(), img.getWidth(), rgb, height, width);
     }
   },
@@ -56,6 +45,8 @@ public enum ImageDecoder {
     @Override
     void decode(Path file, int height, int width, byte[] rgb) throws IOException {
       requireFile(file);
+      long[] size = ImageFiles.headerSize(file);
+      ImageFiles.checkPixels(file, size[0], size[1]);
       NativeImageLoader loader = NativeLoaders.get(height, width);
       INDArray bgr;
       try {
@@ -143,7 +134,12 @@ public enum ImageDecoder {
   static byte[] toRgb(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
-    byte[] out = new byte[w * h * 3];
+    long bytes = 3L * w * h;
+    if (bytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "a " + w + "x" + h + " image is too large for one array (" + bytes + " bytes)");
+    }
+    byte[] out = new byte[(int) bytes];
     Raster r = img.getRaster();
     ColorModel cm = img.getColorModel();
     if (r.getDataBuffer() instanceof DataBufferByte db

@@ -12,6 +12,7 @@ import org.tbps4j.data.ImageRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.Augmentation;
+import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageLoader;
 
 /**
@@ -25,6 +26,7 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
   private final ImageLoader loader;
   private final int batchSize;
   private final Prefetcher<Batch> prefetcher;
+  private final DecodeFailures failures;
 
   /**
    * One batch of gallery images.
@@ -48,6 +50,29 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
    */
   public GalleryIterator(
       PedesDataset dataset, Split split, ImageLoader loader, int batchSize, int workers) {
+    this(dataset, split, loader, batchSize, workers, null);
+  }
+
+  /**
+   * Creates the iterator; images that cannot be decoded are recorded and replaced by a blank
+   * (mean-colour) image instead of failing, when {@code failures} is given.
+   *
+   * @param dataset the dataset
+   * @param split the split whose images form the gallery
+   * @param loader decoding and normalisation
+   * @param batchSize images per batch (≥ 1)
+   * @param workers decoding threads (0 = caller's thread)
+   * @param failures where undecodable images are recorded, or null to fail on them
+   * @throws IllegalArgumentException if {@code batchSize < 1}
+   */
+  public GalleryIterator(
+      PedesDataset dataset,
+      Split split,
+      ImageLoader loader,
+      int batchSize,
+      int workers,
+      DecodeFailures failures) {
+    this.failures = failures;
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -118,11 +143,7 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
     List<String> paths = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       ImageRecord r = images.get(from + i);
-      loader.normalise(
-          loader.decodeRgb(dataset.resolve(r.imagePath())),
-          Augmentation.Params.IDENTITY,
-          buf,
-          i * per);
+      loader.normalise(decode(r.imagePath()), Augmentation.Params.IDENTITY, buf, i * per);
       ids[i] = r.personId();
       paths.add(r.imagePath());
     }
@@ -132,5 +153,25 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
             new long[] {n, 3, loader.settings().height(), loader.settings().width()},
             DataType.FLOAT);
     return new Batch(arr, ids, List.copyOf(paths), from);
+  }
+
+  private byte[] decode(String imagePath) throws IOException {
+    try {
+      return loader.decodeRgb(dataset.imageFile(imagePath));
+    } catch (ImageDecodeException e) {
+      if (failures == null) {
+        throw e;
+      }
+      failures.record(imagePath, e.getMessage());
+      int hw = loader.settings().height() * loader.settings().width();
+      byte[] out = new byte[hw * 3];
+      for (int c = 0; c < 3; c++) {
+        byte v = (byte) loader.settings().denormalise(c, 0f);
+        for (int i = 0; i < hw; i++) {
+          out[3 * i + c] = v;
+        }
+      }
+      return out;
+    }
   }
 }

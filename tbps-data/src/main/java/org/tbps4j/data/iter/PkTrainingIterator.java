@@ -15,6 +15,7 @@ import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.DecodedImages;
+import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.sample.CaptionNeighbours;
 import org.tbps4j.data.sample.PkSampler;
@@ -49,8 +50,11 @@ import org.tbps4j.data.text.Vocabulary;
  *
  * <p>Not thread-safe (one consumer); {@link #close()} stops the workers (they are daemon threads,
  * so a forgotten close never keeps the JVM alive). A sample whose image cannot be decoded fails
- * {@link #next()} with an {@link IllegalArgumentException} naming the file; load the dataset with
- * {@code ImageCheck.DECODE} and skip bad images to rule that out.
+ * {@link #next()} with an {@link IllegalArgumentException} naming the file, unless the iterator was
+ * given a {@link DecodeFailures} collector: then the sample keeps its caption and label and takes
+ * the image of the first row of its identity group that decodes (a blank, mean-colour image when
+ * none does), the file is recorded, and the batch stays a pure function of (seed, epoch, batch).
+ * Load the dataset with {@code ImageCheck.DECODE} and skip bad images to rule failures out.
  */
 public final class PkTrainingIterator implements MultiDataSetIterator, AutoCloseable {
   private static final long serialVersionUID = 1L;
@@ -68,6 +72,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   private final transient PkSampler sampler;
   private final transient Prefetcher<MultiDataSet> prefetcher;
   private final transient DecodedImages decoded = DecodedImages.forThisJvm();
+  private final transient DecodeFailures failures;
   private transient MultiDataSetPreProcessor preProcessor;
   private int epoch;
   private transient List<int[]> plan;
@@ -169,6 +174,26 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
    */
   public PkTrainingIterator(
       PedesDataset dataset, Vocabulary vocabulary, ImageLoader loader, Config config) {
+    this(dataset, vocabulary, loader, config, null);
+  }
+
+  /**
+   * Creates the iterator, positioned at epoch 0, batch 0, skipping images that cannot be decoded.
+   *
+   * @param dataset the dataset (its train split is used)
+   * @param vocabulary the vocabulary captions are encoded with
+   * @param loader image decoding and normalisation
+   * @param config sampling, length, augmentation, seed and threads
+   * @param failures where undecodable images are recorded (they are then replaced, see the class
+   *     comment); null to fail on them
+   */
+  public PkTrainingIterator(
+      PedesDataset dataset,
+      Vocabulary vocabulary,
+      ImageLoader loader,
+      Config config,
+      DecodeFailures failures) {
+    this.failures = failures;
     this.dataset = dataset;
     this.loader = loader;
     this.config = config;
@@ -370,14 +395,16 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     float[] img = new float[n * per];
     int[] tok = new int[n * len];
     int[] lab = new int[n];
+    byte[][] rgb = new byte[n][];
+    for (int r = 0; r < n; r++) {
+      rgb[r] = decode(samples.get(rows[r]).imagePath());
+    }
     for (int r = 0; r < n; r++) {
       int s = rows[r];
-      CaptionRecord c = samples.get(s);
       Random rnd = new Random(Seeds.mix(config.seed(), AUGMENT, e, batchIndex, r));
       Augmentation.Params aug = config.augmentation().sample(rnd);
-      byte[] rgb =
-          decoded.get(c.imagePath(), () -> loader.decodeRgb(dataset.resolve(c.imagePath())));
-      loader.normalise(rgb, aug, img, r * per);
+      byte[] pixels = rgb[r] != null ? rgb[r] : substitute(rows, rgb, r);
+      loader.normalise(pixels, aug, img, r * per);
       System.arraycopy(tokens[s], 0, tok, r * len, len);
       lab[r] = labels[s];
     }
@@ -386,5 +413,41 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     INDArray labelArray = Nd4j.createFromArray(lab);
     return new org.nd4j.linalg.dataset.MultiDataSet(
         new INDArray[] {images, tokenArray}, new INDArray[] {labelArray});
+  }
+
+  /** The decoded image, or null when it cannot be decoded and failures are being collected. */
+  private byte[] decode(String imagePath) throws IOException {
+    try {
+      return decoded.get(imagePath, () -> loader.decodeRgb(dataset.imageFile(imagePath)));
+    } catch (ImageDecodeException ex) {
+      if (failures == null) {
+        throw ex;
+      }
+      failures.record(imagePath, ex.getMessage());
+      return null;
+    }
+  }
+
+  /** The pixels of the first decodable row of the same identity, or a mean-colour image. */
+  private byte[] substitute(int[] rows, byte[][] rgb, int r) {
+    for (int o = 0; o < rows.length; o++) {
+      if (o != r && rgb[o] != null && labels[rows[o]] == labels[rows[r]]) {
+        return rgb[o];
+      }
+    }
+    return meanImage();
+  }
+
+  /** 8-bit RGB that normalises to 0 in every channel (the dataset mean colour). */
+  private byte[] meanImage() {
+    int hw = loader.settings().height() * loader.settings().width();
+    byte[] out = new byte[hw * 3];
+    for (int c = 0; c < 3; c++) {
+      int v = loader.settings().denormalise(c, 0f);
+      for (int i = 0; i < hw; i++) {
+        out[3 * i + c] = (byte) v;
+      }
+    }
+    return out;
   }
 }

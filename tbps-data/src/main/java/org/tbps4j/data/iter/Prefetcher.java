@@ -16,6 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * item of a position is a pure function of that position ({@link Builder}), so what a consumer
  * receives never depends on thread timing. With 0 workers items are built on the caller's thread.
  *
+ * <p>A builder's failure reaches the consumer at the failed position: exceptions as they are, an
+ * {@link OutOfMemoryError} or other {@link VirtualMachineError} as itself (the command line turns
+ * it into one line of advice), any other {@link Error} wrapped in an {@link IllegalStateException}
+ * naming the position.
+ *
  * @param <T> the item type
  */
 final class Prefetcher<T> implements AutoCloseable {
@@ -88,12 +93,16 @@ final class Prefetcher<T> implements AutoCloseable {
         item = builder.build(next);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Error e) {
+        throw failed(next, e);
       }
       scheduled = next + 1;
     } else {
       schedule();
       Future<T> f = pending.poll();
-      item = await(f);
+      item = await(f, next);
     }
     next++;
     schedule();
@@ -111,7 +120,11 @@ final class Prefetcher<T> implements AutoCloseable {
     }
   }
 
-  private static <T> T await(Future<T> f) {
+  private static IllegalStateException failed(int position, Error e) {
+    return new IllegalStateException("building item " + position + " failed: " + e, e);
+  }
+
+  private static <T> T await(Future<T> f, int position) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -122,8 +135,11 @@ final class Prefetcher<T> implements AutoCloseable {
       if (c instanceof RuntimeException re) {
         throw re;
       }
-      if (c instanceof Error err) {
+      if (c instanceof VirtualMachineError err) {
         throw err;
+      }
+      if (c instanceof Error err) {
+        throw failed(position, err);
       }
       if (c instanceof IOException io) {
         throw new UncheckedIOException(io);

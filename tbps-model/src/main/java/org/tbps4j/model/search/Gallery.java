@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,12 +20,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.eval.ChunkedRetrieval;
 import org.tbps4j.model.AtomicFiles;
+import org.tbps4j.model.ZipEntries;
 
 /**
  * A searchable gallery: L2-normalised image embeddings with their person ids and image paths, and
  * the precomputed ESA sets when the model has the head. Saved as one zip ({@code gallery.json} +
  * {@code embeddings.npy} + {@code sets.npy}), atomically. Top-k search runs through {@link
  * ChunkedRetrieval} (dot products, or {@code s_global + λ·S_set} with ESA).
+ *
+ * <p>A gallery file may come from someone else (see docs/security.md): {@link #load} accepts only
+ * image paths that are relative, normalised ({@code /}-separated, no {@code .}, {@code ..} or empty
+ * segments) and free of control characters, so that a path can be resolved under the gallery's
+ * folder without leaving it. The optional {@link #key()} (a folder cache's key) is stored inside
+ * the same file, so a gallery and its key are always written and read together.
  */
 public final class Gallery {
   /** Value of {@code gallery.json}'s {@code format} field. */
@@ -55,6 +61,7 @@ public final class Gallery {
   private final List<String> paths;
   private final INDArray sets;
   private final double lambda;
+  private final String key;
 
   /**
    * Creates a gallery.
@@ -68,6 +75,16 @@ public final class Gallery {
    */
   public Gallery(
       INDArray embeddings, long[] personIds, List<String> paths, INDArray sets, double lambda) {
+    this(embeddings, personIds, paths, sets, lambda, null);
+  }
+
+  private Gallery(
+      INDArray embeddings,
+      long[] personIds,
+      List<String> paths,
+      INDArray sets,
+      double lambda,
+      String key) {
     if (embeddings.rank() != 2 || embeddings.rows() == 0) {
       throw new IllegalArgumentException(
           "gallery embeddings must be a non-empty [G, D] matrix, got "
@@ -99,6 +116,81 @@ public final class Gallery {
     this.paths = List.copyOf(paths);
     this.sets = sets == null ? null : sets.castTo(DataType.FLOAT);
     this.lambda = lambda;
+    this.key = key;
+  }
+
+  /**
+   * A copy carrying a key (e.g. the content key of a folder cache), saved inside the file.
+   *
+   * @param key any text, or null for none
+   * @return the copy
+   */
+  public Gallery withKey(String key) {
+    return new Gallery(embeddings, personIds, paths, sets, lambda, key);
+  }
+
+  /**
+   * The key stored with the gallery.
+   *
+   * @return the key, or null
+   */
+  public String key() {
+    return key;
+  }
+
+  /**
+   * Why a stored image path is not acceptable in a gallery file, or null when it is: it must be
+   * relative, normalised ({@code /} separators, no empty, {@code .} or {@code ..} segments) and
+   * free of control characters.
+   *
+   * @param path the stored path
+   * @return the reason, or null
+   */
+  public static String pathProblem(String path) {
+    if (path == null || path.isEmpty()) {
+      return "is empty";
+    }
+    for (int i = 0; i < path.length(); i++) {
+      if (Character.isISOControl(path.charAt(i))) {
+        return "contains a control character";
+      }
+    }
+    if (path.startsWith("/")
+        || path.startsWith("\\")
+        || path.startsWith("~")
+        || (path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0)))) {
+      return "is absolute (gallery paths are relative to the gallery's folder)";
+    }
+    // the same rule as the dataset readers' (tbps-data ImagePaths): '/' and '\' both separate
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    for (String seg : path.split("[/\\\\]", -1)) {
+      if (seg.equals("..")) {
+        if (parts.isEmpty()) {
+          return "leaves the gallery's folder (\"..\" above it)";
+        }
+        parts.removeLast();
+      } else if (!seg.isEmpty() && !seg.equals(".")) {
+        parts.addLast(seg);
+      }
+    }
+    String normal = String.join("/", parts);
+    if (!path.equals(normal)) {
+      return "is not normalised (expected \"" + normal + "\")";
+    }
+    return null;
+  }
+
+  /** Text for a message: control and format characters as {@code \}{@code uXXXX}. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /**
@@ -230,6 +322,9 @@ public final class Gallery {
     meta.put("dim", embeddings.columns());
     meta.put("sets", sets == null ? 0 : sets.size(1));
     meta.put("lambda", lambda);
+    if (key != null) {
+      meta.put("key", key);
+    }
     ArrayNode ids = meta.putArray("personIds");
     for (long id : personIds) {
       ids.add(id);
@@ -261,43 +356,96 @@ public final class Gallery {
    * @param file the gallery file
    * @return the gallery
    * @throws IOException on read errors
-   * @throws IllegalArgumentException if the file is not a gallery (message names file and entry)
+   * @throws IllegalArgumentException if the file is not a gallery, or a stored path is unsafe
+   *     ({@link #pathProblem}); the message names the file and the entry
    */
   public static Gallery load(Path file) throws IOException {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "gallery file not found");
     }
     try (ZipFile zip = new ZipFile(file.toFile())) {
-      JsonNode meta = JSON.readTree(read(zip, file, META));
+      JsonNode meta = JSON.readTree(ZipEntries.read(zip, file, META));
       if (!FORMAT.equals(meta.path("format").asText())
           || meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
         throw new IllegalArgumentException(
             file + ": " + META + " is not a " + FORMAT + " version " + FORMAT_VERSION + " file");
       }
-      INDArray emb = Nd4j.createNpyFromByteArray(read(zip, file, EMBEDDINGS));
-      INDArray sets =
-          meta.path("sets").asInt(0) > 0
-              ? Nd4j.createNpyFromByteArray(read(zip, file, SETS))
-              : null;
-      long[] ids = new long[meta.path("personIds").size()];
+      long size = meta.path("size").asLong(-1);
+      long dim = meta.path("dim").asLong(-1);
+      long m = meta.path("sets").asLong(0);
+      if (size < 1 || dim < 1 || m < 0) {
+        throw new IllegalArgumentException(
+            file + ": " + META + ": size, dim and sets must be positive numbers");
+      }
+      INDArray emb = Npy.read(ZipEntries.read(zip, file, EMBEDDINGS), file + ": " + EMBEDDINGS);
+      requireShape(file, EMBEDDINGS, emb, new long[] {size, dim});
+      INDArray sets = null;
+      if (m > 0) {
+        sets = Npy.read(ZipEntries.read(zip, file, SETS), file + ": " + SETS);
+        requireShape(file, SETS, sets, new long[] {size, m, dim});
+      }
+      JsonNode storedIds = meta.path("personIds");
+      if (storedIds.size() != size || meta.path("paths").size() != size) {
+        throw new IllegalArgumentException(
+            file
+                + ": "
+                + META
+                + " lists "
+                + storedIds.size()
+                + " person ids and "
+                + meta.path("paths").size()
+                + " paths for a gallery of "
+                + size);
+      }
+      long[] ids = new long[storedIds.size()];
       for (int i = 0; i < ids.length; i++) {
-        ids[i] = meta.path("personIds").get(i).asLong();
+        ids[i] = storedIds.get(i).asLong();
       }
       List<String> paths = new ArrayList<>();
-      meta.path("paths").forEach(n -> paths.add(n.asText()));
-      return new Gallery(emb, ids, paths, sets, meta.path("lambda").asDouble());
+      JsonNode stored = meta.path("paths");
+      for (int i = 0; i < stored.size(); i++) {
+        JsonNode n = stored.get(i);
+        String why = n.isTextual() ? pathProblem(n.asText()) : "is not a string";
+        if (why != null) {
+          throw new IllegalArgumentException(
+              file
+                  + ": "
+                  + META
+                  + ": paths["
+                  + i
+                  + "] \""
+                  + printable(n.asText())
+                  + "\" "
+                  + why
+                  + " (gallery paths are relative to the gallery's folder); refused");
+        }
+        paths.add(n.asText());
+      }
+      JsonNode key = meta.get("key");
+      return new Gallery(
+          emb,
+          ids,
+          paths,
+          sets,
+          meta.path("lambda").asDouble(),
+          key != null && key.isTextual() ? key.asText() : null);
     } catch (ZipException e) {
       throw new IllegalArgumentException(file + ": not a gallery file (" + e.getMessage() + ")", e);
     }
   }
 
-  private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
-    ZipEntry e = zip.getEntry(entry);
-    if (e == null) {
-      throw new IllegalArgumentException(file + ": missing entry '" + entry + "'");
-    }
-    try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+  private static void requireShape(Path file, String entry, INDArray a, long[] want) {
+    if (!Arrays.equals(a.shape(), want)) {
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + entry
+              + " has shape "
+              + Arrays.toString(a.shape())
+              + ", "
+              + META
+              + " says "
+              + Arrays.toString(want));
     }
   }
 }

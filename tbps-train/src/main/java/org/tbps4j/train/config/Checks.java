@@ -6,6 +6,22 @@ import java.util.Collection;
 final class Checks {
   private Checks() {}
 
+  /** Largest Java array, in elements. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8L;
+
+  /** Largest image side in pixels. */
+  static final int MAX_IMAGE_SIDE = 8192;
+
+  /** Largest batch P × K. */
+  static final int MAX_BATCH = 4096;
+
+  static int atMost(String field, int x, int max) {
+    if (x > max) {
+      throw new IllegalArgumentException(field + " must be <= " + max + ", got " + x);
+    }
+    return x;
+  }
+
   static int positive(String field, Integer v, int dflt) {
     int x = v == null ? dflt : v;
     if (x < 1) {

@@ -76,7 +76,7 @@ public final class ConfigLoader {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    String text = Files.readString(file);
+    String text = readUtf8(file);
     // First pass straight from the text, so that errors carry line numbers.
     TrainConfig base = bind(() -> YAML.readValue(text, TrainConfig.class), file.toString(), text);
     if (overrides == null || overrides.isEmpty()) {
@@ -88,6 +88,48 @@ public final class ConfigLoader {
     }
     return bind(
         () -> YAML.treeToValue(tree, TrainConfig.class), file + " (after --set overrides)", null);
+  }
+
+  /**
+   * Reads a text file that must be UTF-8 (configs, sweeps).
+   *
+   * @param file the file
+   * @return its text
+   * @throws IllegalArgumentException naming the file, the byte offset and the line of the first
+   *     byte sequence that is not UTF-8
+   * @throws IOException when the file cannot be read
+   */
+  public static String readUtf8(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    java.nio.charset.CharsetDecoder d =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    java.nio.charset.CoderResult r = d.decode(in, out, true);
+    if (!r.isError()) {
+      r = d.flush(out);
+    }
+    if (r.isError()) {
+      int at = in.position();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new IllegalArgumentException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s: not UTF-8 text: byte 0x%02X at byte offset %d (line %d); save the file as"
+                  + " UTF-8",
+              file,
+              bytes[at] & 0xFF,
+              at,
+              line));
+    }
+    out.flip();
+    return out.toString();
   }
 
   /**

@@ -64,6 +64,15 @@ public record TrainConfig(
     eval = eval == null ? new Eval(null, null, null, null) : eval;
     checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
     loss = loss == null ? List.of() : List.copyOf(loss);
+    long evalFloats = 3L * eval.batchSize() * data.imageHeight() * data.imageWidth();
+    if (evalFloats > Checks.MAX_ARRAY) {
+      throw new IllegalArgumentException(
+          "eval.batch_size × 3 × data.image_height × data.image_width = "
+              + evalFloats
+              + " floats per embedding batch is above "
+              + Checks.MAX_ARRAY
+              + " (one Java array): lower eval.batch_size");
+    }
     if (stages == null || stages.isEmpty()) {
       throw new IllegalArgumentException("stages: at least one stage is required");
     }
@@ -78,6 +87,49 @@ public record TrainConfig(
                 + ") has no loss and there is no top-level loss");
       }
     }
+  }
+
+  /**
+   * A copy with another dataset root, set on the record (never parsed as text, so any folder name
+   * is taken as it is).
+   *
+   * @param root the dataset root
+   * @return the copy
+   */
+  public TrainConfig withDataRoot(String root) {
+    return new TrainConfig(
+        name,
+        description,
+        seed,
+        data.withRoot(root),
+        model,
+        loss,
+        optimizer,
+        schedule,
+        stages,
+        eval,
+        checkpoint);
+  }
+
+  /**
+   * A copy with another master seed.
+   *
+   * @param newSeed the seed
+   * @return the copy
+   */
+  public TrainConfig withSeed(long newSeed) {
+    return new TrainConfig(
+        name,
+        description,
+        newSeed,
+        data,
+        model,
+        loss,
+        optimizer,
+        schedule,
+        stages,
+        eval,
+        checkpoint);
   }
 
   /**
@@ -119,6 +171,11 @@ public record TrainConfig(
    * @param workers decoding threads of the training iterator
    * @param skipBadImages skip unreadable images (counted) instead of refusing to train
    * @param lenient skip malformed entries (counted) instead of failing
+   * @param imageCheck how the images are checked before training: {@code none}, {@code exists},
+   *     {@code header} (default: the header is read) or {@code decode} (every image decoded up
+   *     front, a hard check; with {@code skip_bad_images} the undecodable ones are dropped). An
+   *     image that fails to decode during training is skipped with a warning and counted in {@code
+   *     run.json}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Data(
@@ -136,22 +193,28 @@ public record TrainConfig(
       Integer padCrop,
       Integer workers,
       Boolean skipBadImages,
-      Boolean lenient) {
+      Boolean lenient,
+      String imageCheck) {
     /** Validates and fills defaults. */
     public Data {
       format =
           oneOf(
               "data.format", format, "cuhk-pedes", List.of("cuhk-pedes", "icfg-pedes", "rstpreid"));
       root = required("data.root", root);
-      // sizes left out come from the model preset (TrainConfig's constructor fills them)
+      // sizes left out come from the model preset (TrainConfig's constructor fills them through
+      // withSizesFrom, which runs these checks again with the sizes set)
       if (imageHeight != null) {
-        positive("data.image_height", imageHeight, 0);
+        Checks.atMost(
+            "data.image_height",
+            positive("data.image_height", imageHeight, 0),
+            Checks.MAX_IMAGE_SIDE);
       }
       if (imageWidth != null) {
-        positive("data.image_width", imageWidth, 0);
+        Checks.atMost(
+            "data.image_width", positive("data.image_width", imageWidth, 0), Checks.MAX_IMAGE_SIDE);
       }
       if (maxLength != null) {
-        positive("data.max_length", maxLength, 0);
+        Checks.atMost("data.max_length", positive("data.max_length", maxLength, 0), 4096);
       }
       minWordCount = positive("data.min_word_count", minWordCount, 3);
       p = positive("data.p", p, 16);
@@ -161,12 +224,61 @@ public record TrainConfig(
             "data.p must be >= 2 (losses with negatives need at least two identities per batch), got "
                 + p);
       }
+      if ((long) p * k > Checks.MAX_BATCH) {
+        throw new IllegalArgumentException(
+            "data.p × data.k = "
+                + ((long) p * k)
+                + " images per batch is above the limit of "
+                + Checks.MAX_BATCH);
+      }
+      long floats =
+          imageHeight == null || imageWidth == null ? 0 : 3L * imageHeight * imageWidth * p * k;
+      if (floats > Checks.MAX_ARRAY) {
+        throw new IllegalArgumentException(
+            "3 × data.image_height × data.image_width × data.p × data.k = "
+                + floats
+                + " floats per training batch is above "
+                + Checks.MAX_ARRAY
+                + " (one Java array): lower the image size or the batch");
+      }
       similarIdentities = nonNegative("data.similar_identities", similarIdentities, 0);
       flip = flip == null || flip;
       padCrop = nonNegative("data.pad_crop", padCrop, 0);
-      workers = positive("data.workers", workers, 2);
+      workers = Checks.atMost("data.workers", positive("data.workers", workers, 2), 256);
       skipBadImages = skipBadImages != null && skipBadImages;
       lenient = lenient != null && lenient;
+      imageCheck =
+          oneOf(
+              "data.image_check",
+              imageCheck,
+              "header",
+              List.of("none", "exists", "header", "decode"));
+    }
+
+    /**
+     * A copy with another root.
+     *
+     * @param newRoot the dataset root
+     * @return the copy
+     */
+    public Data withRoot(String newRoot) {
+      return new Data(
+          format,
+          newRoot,
+          annotations,
+          imageHeight,
+          imageWidth,
+          maxLength,
+          minWordCount,
+          p,
+          k,
+          similarIdentities,
+          flip,
+          padCrop,
+          workers,
+          skipBadImages,
+          lenient,
+          imageCheck);
     }
 
     /**
@@ -400,8 +512,9 @@ public record TrainConfig(
     /** Validates and fills defaults. */
     public Eval {
       intervalEpochs = nonNegative("eval.interval_epochs", intervalEpochs, 1.0);
-      batchSize = positive("eval.batch_size", batchSize, 128);
-      chunk = positive("eval.chunk", chunk, 1024);
+      batchSize =
+          Checks.atMost("eval.batch_size", positive("eval.batch_size", batchSize, 128), 65536);
+      chunk = Checks.atMost("eval.chunk", positive("eval.chunk", chunk, 1024), 65536);
       valQueries = nonNegative("eval.val_queries", valQueries, 0);
     }
   }

@@ -2,23 +2,22 @@ package org.tbps4j.train.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.ReadOptions;
+import org.tbps4j.data.image.ImageDecodeException;
+import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
 import org.tbps4j.model.AtomicFiles;
@@ -48,6 +47,8 @@ public final class HtmlReport {
    * @param metricsHistory a run's {@code metrics.json}, or null
    * @param sampledQueries how many queries to show
    * @param extra extra key/value lines for the header (model file, oracle, ...)
+   * @param imageDir the dataset's image directory under its root ({@code ReadOptions.imageDir()}):
+   *     thumbnails are opened only inside it ({@link PedesDataset#imageFile(Path, String, String)})
    */
   public record Input(
       String title,
@@ -55,7 +56,35 @@ public final class HtmlReport {
       Path datasetRoot,
       Path metricsHistory,
       int sampledQueries,
-      Map<String, String> extra) {}
+      Map<String, String> extra,
+      String imageDir) {
+    /**
+     * Input for a dataset read with the default image directory ({@code imgs}).
+     *
+     * @param title heading
+     * @param outcome the evaluation
+     * @param datasetRoot the dataset root
+     * @param metricsHistory a run's {@code metrics.json}, or null
+     * @param sampledQueries how many queries to show
+     * @param extra extra header lines
+     */
+    public Input(
+        String title,
+        SplitEvaluator.Outcome outcome,
+        Path datasetRoot,
+        Path metricsHistory,
+        int sampledQueries,
+        Map<String, String> extra) {
+      this(
+          title,
+          outcome,
+          datasetRoot,
+          metricsHistory,
+          sampledQueries,
+          extra,
+          ReadOptions.DEFAULT_IMAGE_DIR);
+    }
+  }
 
   /**
    * Writes the report atomically.
@@ -359,7 +388,7 @@ public final class HtmlReport {
       for (int g : o.top10()[q]) {
         String uri = thumbs.get(g);
         if (uri == null) {
-          uri = thumbnail(in.datasetRoot().resolve(o.galleryPaths().get(g)));
+          uri = thumbnail(in.datasetRoot(), in.imageDir(), o.galleryPaths().get(g));
           thumbs.put(g, uri);
         }
         boolean ok = o.galleryIds()[g] == cap.personId();
@@ -375,21 +404,19 @@ public final class HtmlReport {
     }
   }
 
-  private static String thumbnail(Path image) throws IOException {
-    BufferedImage src = ImageIO.read(image.toFile());
-    if (src == null) {
+  /**
+   * The image opened inside the image directory (links resolved; one that leads out of it is
+   * refused), decoded with the pixel limit and re-encoded small; "" when it is missing or cannot be
+   * decoded.
+   */
+  private static String thumbnail(Path root, String imageDir, String path) throws IOException {
+    BufferedImage src;
+    try {
+      src = ImageFiles.read(PedesDataset.imageFile(root, imageDir, path));
+    } catch (NoSuchFileException | ImageDecodeException e) {
       return "";
     }
-    int w = Math.max(1, src.getWidth() * THUMB_HEIGHT / Math.max(1, src.getHeight()));
-    BufferedImage dst = new BufferedImage(w, THUMB_HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = dst.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(src, 0, 0, w, THUMB_HEIGHT, null);
-    g.dispose();
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    ImageIO.write(dst, "jpg", buf);
-    return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(buf.toByteArray());
+    return ImageFiles.jpegDataUri(src, THUMB_HEIGHT);
   }
 
   static String esc(String s) {

@@ -126,6 +126,75 @@ public final class CheckpointStore {
   }
 
   /**
+   * The newest checkpoint whose state file parses and whose model file is a complete zip (every
+   * entry read back against its CRC). Damaged newer checkpoints are set aside (renamed to {@code
+   * *.damaged}) so that they are neither resumed from nor counted by {@code keep_last}.
+   *
+   * @param onDamaged told about each checkpoint set aside (its model file and why)
+   * @return the newest intact checkpoint, or empty when there is none
+   * @throws IOException if the folder cannot be read or a damaged file cannot be renamed
+   */
+  public Optional<Checkpoint> latestIntact(java.util.function.BiConsumer<Path, String> onDamaged)
+      throws IOException {
+    List<Long> its = iterations();
+    for (int i = its.size() - 1; i >= 0; i--) {
+      long it = its.get(i);
+      Path zip = dir.resolve("ckpt-" + it + ".zip");
+      Path json = dir.resolve("ckpt-" + it + ".json");
+      String why;
+      TrainState s = null;
+      try {
+        s = JSON.readValue(json.toFile(), TrainState.class);
+        why = Files.isRegularFile(zip) ? zipProblem(zip) : "its model file is missing";
+      } catch (IOException e) {
+        why = "its state file is corrupt (" + e.getMessage() + ")";
+      }
+      if (why == null) {
+        return Optional.of(new Checkpoint(s, zip));
+      }
+      onDamaged.accept(zip, why);
+      setAside(json);
+      setAside(zip);
+    }
+    return Optional.empty();
+  }
+
+  private static void setAside(Path p) throws IOException {
+    if (Files.exists(p)) {
+      Files.move(
+          p,
+          p.resolveSibling(p.getFileName() + ".damaged"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Null when every entry of the zip reads back with its CRC, else what is wrong. */
+  static String zipProblem(Path zip) {
+    int entries = 0;
+    try (java.util.zip.ZipInputStream in =
+        new java.util.zip.ZipInputStream(
+            new java.io.BufferedInputStream(Files.newInputStream(zip), 1 << 16))) {
+      byte[] buf = new byte[1 << 16];
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        while (in.read(buf) >= 0) {
+          // reading to the end checks the entry's CRC and size
+        }
+        entries++;
+      }
+    } catch (IOException | RuntimeException e) {
+      return "its model file is damaged (" + e.getMessage() + ")";
+    }
+    if (entries == 0) {
+      return "its model file is not a zip";
+    }
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+      return null; // the central directory is there too
+    } catch (IOException e) {
+      return "its model file is cut short (" + e.getMessage() + ")";
+    }
+  }
+
+  /**
    * Iterations of the checkpoints present (state file written), ascending.
    *
    * @return iterations

@@ -139,6 +139,33 @@ public final class RunInfo {
     }
   }
 
+  /**
+   * Records the images that could not be decoded during training (skipped, see {@code
+   * PkTrainingIterator}) under {@code data.decode_failures}: their count and the first 100 paths.
+   *
+   * @param files the distinct image paths, sorted
+   */
+  @SuppressWarnings("unchecked")
+  public void decodeFailures(java.util.List<String> files) {
+    Object d = fields.get("data");
+    if (d instanceof Map<?, ?> m) {
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("count", files.size());
+      f.put("files", files.subList(0, Math.min(100, files.size())));
+      ((Map<String, Object>) m).put("decode_failures", f);
+    }
+  }
+
+  /**
+   * Adds or replaces a top-level field (e.g. {@code resumed_from}).
+   *
+   * @param key the field
+   * @param value a JSON-serialisable value
+   */
+  public void put(String key, Object value) {
+    fields.put(key, value);
+  }
+
   /** Records the end time. */
   public void finished() {
     fields.put("finished", Instant.now().toString());

@@ -249,6 +249,7 @@ public final class Sweep {
         stop.add(
             new MaxTimeCondition(Math.max(1, Math.round(c.maxMinutes() * 60)), TimeUnit.SECONDS));
       }
+      stop.add(new StopOnFatal(tasks)); // out of memory: no further candidate
       OptimizationConfiguration oc =
           new OptimizationConfiguration.Builder()
               .candidateGenerator(candidates)
@@ -262,6 +263,10 @@ public final class Sweep {
         runner.execute();
       } finally {
         System.setOut(stdout);
+      }
+      if (tasks.fatal() != null) {
+        refresh();
+        throw tasks.fatal();
       }
     }
     refresh();
@@ -280,6 +285,18 @@ public final class Sweep {
         tasks.trained(),
         skipped,
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Ends the search once a candidate ran out of memory. */
+  private record StopOnFatal(SweepTaskCreator tasks)
+      implements org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition {
+    @Override
+    public void initialize(org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner r) {}
+
+    @Override
+    public boolean terminate(org.deeplearning4j.arbiter.optimize.runner.IOptimizationRunner r) {
+      return tasks.fatal() != null;
+    }
   }
 
   /** After each recorded candidate: best config, report, progress. */

@@ -90,8 +90,8 @@ public record SweepConfig(
           "a random search needs a budget: set max_candidates and/or max_minutes");
     }
     parallelism = parallelism == null ? 1 : parallelism;
-    if (parallelism < 1) {
-      throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+    if (parallelism < 1 || parallelism > 64) {
+      throw new IllegalArgumentException("parallelism must be in 1..64, got " + parallelism);
     }
     gridPoints = gridPoints == null ? 3 : gridPoints;
     if (gridPoints < 2) {

@@ -38,7 +38,7 @@ public record SweepPlan(SweepConfig config, TrainConfig base, String source) {
       throw new NoSuchFileException(file.toString());
     }
     Path dir = file.toAbsolutePath().getParent();
-    return parse(Files.readString(file), file.toString(), dir);
+    return parse(ConfigLoader.readUtf8(file), file.toString(), dir);
   }
 
   /**
@@ -75,6 +75,17 @@ public record SweepPlan(SweepConfig config, TrainConfig base, String source) {
       }
     }
     SweepPlan plan = new SweepPlan(c, base, source);
+    if (c.search().equals(SweepConfig.GRID) && plan.gridSize() > MAX_GRID) {
+      throw new IllegalArgumentException(
+          where(source, text, "grid_points")
+              + "the grid has more than "
+              + MAX_GRID
+              + " points ("
+              + c.space().size()
+              + " settings, grid_points "
+              + c.gridPoints()
+              + "): lower grid_points or list fewer values");
+    }
     plan.checkPaths(text);
     return plan;
   }
@@ -108,15 +119,19 @@ public record SweepPlan(SweepConfig config, TrainConfig base, String source) {
   public long gridSize() {
     long n = 1;
     for (Dimension d : config.space()) {
-      n *=
+      long points =
           switch (d.type()) {
             case Dimension.DISCRETE -> d.values().size();
             case Dimension.INTEGER -> Math.min(config.gridPoints(), (long) (d.max() - d.min()) + 1);
             default -> config.gridPoints();
           };
+      n = points > MAX_GRID / n ? MAX_GRID + 1 : n * points; // saturates instead of overflowing
     }
-    return n;
+    return Math.min(n, MAX_GRID + 1);
   }
+
+  /** The most grid points a grid search may have. */
+  public static final long MAX_GRID = 1_000_000;
 
   /**
    * How many candidates this sweep trains at most: {@code max_candidates}, capped by the grid size

@@ -38,7 +38,8 @@ import org.tbps4j.train.listeners.TrainingListener;
  *
  * <p>A candidate whose run directory holds checkpoints of the same config (a sweep killed while
  * training it) continues from its newest checkpoint; any other leftover directory is cleared. A
- * failure of one candidate becomes a {@code failed} row and the sweep goes on.
+ * failure of one candidate becomes a {@code failed} row and the sweep goes on, except running out
+ * of memory (or another {@link VirtualMachineError}): that stops the sweep ({@link #fatal()}).
  */
 @SuppressWarnings("deprecation") // Arbiter's TaskCreator/ScoreFunction signatures use DataProvider
 final class SweepTaskCreator implements TaskCreator {
@@ -54,6 +55,7 @@ final class SweepTaskCreator implements TaskCreator {
   private final List<TrainingListener> trainingListeners;
   private final TableSaver.AfterSave afterFailure;
   private final List<Integer> trained = new ArrayList<>();
+  private volatile VirtualMachineError fatal;
 
   SweepTaskCreator(
       SweepPlan plan,
@@ -79,6 +81,16 @@ final class SweepTaskCreator implements TaskCreator {
    */
   static Path runDir(Path sweepDir, int index) {
     return sweepDir.resolve(CANDIDATES).resolve(String.format("candidate-%03d", index));
+  }
+
+  /**
+   * The first out-of-memory (or other virtual-machine) error a candidate hit: the sweep stops and
+   * rethrows it rather than recording it as one failed candidate and running into it again.
+   *
+   * @return the error, or null
+   */
+  VirtualMachineError fatal() {
+    return fatal;
   }
 
   /** Indices trained (started) by this creator's tasks, in start order. */
@@ -150,6 +162,9 @@ final class SweepTaskCreator implements TaskCreator {
       notify(statusListeners, info, runner, result);
       return result;
     } catch (Throwable e) {
+      if (e instanceof VirtualMachineError vme && fatal == null) {
+        fatal = vme; // not swallowed: Sweep.run stops and rethrows it
+      }
       LOG.warn("candidate {} ({}) failed: {}", index, point, e.toString());
       LOG.debug("candidate failure", e);
       info.setCandidateStatus(CandidateStatus.Failed);
