@@ -17,6 +17,7 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.internal.Variable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
  * A cheaper SameDiff M2.1 training step: {@link #fit(SameDiff, MultiDataSet, Listener...)} does
@@ -52,17 +53,22 @@ public final class FastExecution {
    * @param keepSession keep the training session across steps (false: a new one per step, as {@code
    *     SameDiff.fit} does)
    * @param recycleArrays give the arrays the executor never releases (gradients, arrays whose
-   *     consumers are not executed) back to the session's cache after each step
+   *     release it skips) back to the session's cache after each step
+   * @param ownPool use our array cache ({@link ArrayPool}) instead of M2.1's
    * @param skipOutputCopy request the gradients as required activations only
    * @param cacheSubgraph compute the executed subgraph once per request
    */
   public record Options(
-      boolean keepSession, boolean recycleArrays, boolean skipOutputCopy, boolean cacheSubgraph) {
+      boolean keepSession,
+      boolean recycleArrays,
+      boolean ownPool,
+      boolean skipOutputCopy,
+      boolean cacheSubgraph) {
     /** Every change. */
-    public static final Options ALL = new Options(true, true, true, true);
+    public static final Options ALL = new Options(true, true, true, true, true);
 
     /** No change: the stock session, one per step (for instrumented stock profiles). */
-    public static final Options STOCK = new Options(false, false, false, false);
+    public static final Options STOCK = new Options(false, false, false, false, false);
   }
 
   private final SameDiff sd;
@@ -180,7 +186,10 @@ public final class FastExecution {
           new StepSession(
               grad,
               new StepSession.Options(
-                  options.recycleArrays(), options.skipOutputCopy(), options.cacheSubgraph()),
+                  options.recycleArrays(),
+                  options.ownPool(),
+                  options.skipOutputCopy(),
+                  options.cacheSubgraph()),
               clock);
       trainable = trainableVariables();
     }
@@ -219,9 +228,14 @@ public final class FastExecution {
         all.add(l);
       }
     }
+    Map<String, GradientUpdater> updaters = sd.getUpdaterMap();
+    if (clock != null) { // measurement: time the updaters and the listeners' own callbacks
+      updaters = Timed.updaters(updaters, clock);
+      all.replaceAll(l -> Timed.listener(l, clock));
+    }
     try {
       session.trainingIteration(
-          tc, placeholders, trainable, sd.getUpdaterMap(), batch, sd.getLossVariables(), all, at);
+          tc, placeholders, trainable, updaters, batch, sd.getLossVariables(), all, at);
     } catch (RuntimeException | Error e) {
       session = null; // its state is unknown: the next step starts a new one
       throw e;

@@ -26,7 +26,13 @@ public final class SectionClock {
      */
     GET_OUTPUTS,
     /** The op itself ({@code doExec}: the native call), inside GET_OUTPUTS. */
-    EXEC
+    EXEC,
+    /** The memory manager's allocations and releases (inside PARAMETERIZE and GET_OUTPUTS). */
+    MEMORY,
+    /** The updater of each gradient ({@code GradientUpdater.applyUpdater}), inside GET_OUTPUTS. */
+    UPDATER,
+    /** Inside the listeners' callbacks (not the executor's own listener plumbing). */
+    LISTENERS
   }
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -13,24 +13,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 
 /**
- * The memory manager of a {@link StepSession}: M2.1's array cache ({@code ArrayCacheMemoryMgr},
- * wrapped), made fit for a session that lives across steps.
+ * The memory manager of a {@link StepSession}: an array cache (M2.1's {@code ArrayCacheMemoryMgr}
+ * or our {@link ArrayPool}), wrapped and made fit for a session that lives across steps.
  *
  * <ul>
- *   <li>Arrays without elements or of rank 0 are not handed back to the cache: M2.1's cache never
- *       serves them again (it skips rank-0 requests), so in a long-lived session they would pile up
- *       in it, about 90 per training step of our graph. They are left to the garbage collector, as
- *       a per-step session leaves its whole cache.
+ *   <li>With M2.1's cache, arrays without elements or of rank 0 are not handed back: that cache
+ *       never serves them again (it skips rank-0 requests), so in a long-lived session they would
+ *       pile up in it, about 90 per training step of our graph. They are left to the garbage
+ *       collector, as a per-step session leaves its whole cache.
  *   <li>Optionally ({@code recycle}), every array allocated during a step and not released by the
  *       executor by its end goes back to the cache at {@link #endStep()}: the executor never
  *       releases the gradients (they are requested outputs) nor the arrays whose release it skips
  *       (≈ 270 per step of our graph), so each step would allocate them anew (native allocation and
  *       first-touch page faults) and leave the old ones to the garbage collector.
- *   <li>An array whose id is already in the cache is not handed back: M2.1 can give two live arrays
- *       the same id ({@code BaseNDArray.assignNewId}, used on every cache hit, takes the id
- *       counter's next value, which the next array constructed gets as well), and the cache throws
- *       on a second release of an id. The executor itself never meets this (its set of released ids
- *       skips the second array, which is then never released: one source of the arrays above).
+ *   <li>With M2.1's cache, an array whose id is already in it is not handed back: M2.1 can give two
+ *       live arrays the same id ({@code BaseNDArray.assignNewId}, used on every cache hit, takes
+ *       the id counter's next value, which the next array constructed gets as well), and the cache
+ *       throws on a second release of an id. The executor itself never meets this (its set of
+ *       released ids skips the second array, which is then never released: one source of the arrays
+ *       above).
  * </ul>
  *
  * With a {@link SectionClock} it also counts the allocations and those that are not served from the
@@ -38,6 +39,9 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
  */
 final class StepMemMgr implements SessionMemMgr {
   private final SessionMemMgr inner;
+  private final ArrayCacheMemoryMgr stockCache;
+  private final ArrayPool ownPool;
+  private final Set<INDArray> gradients = Collections.newSetFromMap(new IdentityHashMap<>());
   private final boolean recycle;
   private final SectionClock clock;
   private final Set<INDArray> outstanding = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -53,6 +57,8 @@ final class StepMemMgr implements SessionMemMgr {
    */
   StepMemMgr(SessionMemMgr inner, boolean recycle, SectionClock clock) {
     this.inner = inner;
+    this.stockCache = inner instanceof ArrayCacheMemoryMgr m ? m : null;
+    this.ownPool = inner instanceof ArrayPool p ? p : null;
     this.recycle = recycle;
     this.clock = clock;
   }
@@ -70,12 +76,18 @@ final class StepMemMgr implements SessionMemMgr {
 
   @Override
   public INDArray allocate(boolean detached, DataType dataType, long... shape) {
-    return track(inner.allocate(detached, dataType, shape));
+    long t0 = SectionClock.now(clock);
+    INDArray a = track(inner.allocate(detached, dataType, shape));
+    SectionClock.add(clock, SectionClock.Section.MEMORY, t0);
+    return a;
   }
 
   @Override
   public INDArray allocate(boolean detached, LongShapeDescriptor descriptor) {
-    return track(inner.allocate(detached, descriptor));
+    long t0 = SectionClock.now(clock);
+    INDArray a = track(inner.allocate(detached, descriptor));
+    SectionClock.add(clock, SectionClock.Section.MEMORY, t0);
+    return a;
   }
 
   @Override
@@ -94,11 +106,20 @@ final class StepMemMgr implements SessionMemMgr {
 
   @Override
   public void release(INDArray array) {
-    outstanding.remove(array);
-    if (array.rank() == 0 || array.isEmpty() || array.length() == 0) {
-      return; // never served again by the cache: leave it to the garbage collector
+    long t0 = SectionClock.now(clock);
+    try {
+      releaseNow(array);
+    } finally {
+      SectionClock.add(clock, SectionClock.Section.MEMORY, t0);
     }
-    if (inner instanceof ArrayCacheMemoryMgr m && m.getLruCache().contains(array.getId())) {
+  }
+
+  private void releaseNow(INDArray array) {
+    outstanding.remove(array);
+    if (stockCache != null && (array.rank() == 0 || array.isEmpty() || array.length() == 0)) {
+      return; // never served again by M2.1's cache: leave it to the garbage collector
+    }
+    if (stockCache != null && stockCache.getLruCache().contains(array.getId())) {
       // another array with this id is in the cache: M2.1 can give two arrays one id (a cache
       // hit takes the counter's next value, which the next new array also gets), and the cache
       // refuses a second release of an id. Leave this one to the garbage collector.
@@ -111,18 +132,38 @@ final class StepMemMgr implements SessionMemMgr {
     inner.release(array);
   }
 
+  /**
+   * Marks an array as a gradient the updater has consumed (its only other views are the updater's
+   * own, dead after the update), so {@link #endStep()} may reuse it despite them.
+   *
+   * @param gradient the gradient array
+   */
+  void gradientUsed(INDArray gradient) {
+    if (recycle && ownPool != null) {
+      gradients.add(gradient);
+    }
+  }
+
   /** Gives back to the cache what was allocated during the step and is still out. */
   void endStep() {
-    if (outstanding.isEmpty()) {
-      return;
-    }
     List<INDArray> left = new ArrayList<>(outstanding);
     outstanding.clear();
     for (INDArray a : left) {
-      if (!a.wasClosed()) {
+      if (a.wasClosed()) {
+        continue;
+      }
+      if (gradients.contains(a)) {
+        long t0 = SectionClock.now(clock);
+        if (clock != null && a.data() != null) {
+          cached.add(a.data());
+        }
+        ownPool.release(a, true);
+        SectionClock.add(clock, SectionClock.Section.MEMORY, t0);
+      } else {
         release(a);
       }
     }
+    gradients.clear();
   }
 
   /**

@@ -57,10 +57,12 @@ final class StepSession extends TrainingSession {
    * Which changes are on.
    *
    * @param recycleArrays give the arrays the executor leaves out back to the cache after each step
+   * @param ownPool use our {@link ArrayPool} instead of M2.1's array cache
    * @param skipOutputCopy request the gradients as required activations only
    * @param cacheSubgraph reuse the subgraph of the previous identical request
    */
-  record Options(boolean recycleArrays, boolean skipOutputCopy, boolean cacheSubgraph) {}
+  record Options(
+      boolean recycleArrays, boolean ownPool, boolean skipOutputCopy, boolean cacheSubgraph) {}
 
   private final Options options;
   private final SectionClock clock;
@@ -90,7 +92,9 @@ final class StepSession extends TrainingSession {
     super(gradGraph);
     this.options = options;
     this.clock = clock;
-    this.memory = new StepMemMgr(getMmgr(), options.recycleArrays(), clock);
+    this.memory =
+        new StepMemMgr(
+            options.ownPool() ? new ArrayPool() : getMmgr(), options.recycleArrays(), clock);
     setMmgr(memory);
   }
 
@@ -206,17 +210,27 @@ final class StepSession extends TrainingSession {
       Map<String, SDValue> otherPlaceHolders) {
     long t0 = SectionClock.now(clock);
     try {
-      return super.getOutputs(
-          opPair,
-          outputFrameIter,
-          opInputs,
-          allIterInputs,
-          constAndPhInputs,
-          listeners,
-          at,
-          batch,
-          outputs(allReqVariables),
-          otherPlaceHolders);
+      ExecutionResult out =
+          super.getOutputs(
+              opPair,
+              outputFrameIter,
+              opInputs,
+              allIterInputs,
+              constAndPhInputs,
+              listeners,
+              at,
+              batch,
+              outputs(allReqVariables),
+              otherPlaceHolders);
+      if (inIteration && gradVarToVarMap != null && out.hasSingle()) {
+        List<String> names = opPair.getFirst().getOutputsOfOp();
+        for (int i = 0; i < names.size() && i < out.numResults(); i++) {
+          if (gradVarToVarMap.containsKey(names.get(i)) && out.resultAt(i) != null) {
+            memory.gradientUsed(out.resultAt(i)); // updated and applied by super.getOutputs
+          }
+        }
+      }
+      return out;
     } finally {
       SectionClock.add(clock, SectionClock.Section.GET_OUTPUTS, t0);
     }

@@ -184,9 +184,10 @@ class FastExecutionTest {
     List<FastExecution.Options> variants =
         List.of(
             FastExecution.Options.STOCK,
-            new FastExecution.Options(true, false, false, false),
-            new FastExecution.Options(true, true, false, false),
-            new FastExecution.Options(true, true, true, false),
+            new FastExecution.Options(true, false, false, false, false),
+            new FastExecution.Options(true, true, false, false, false),
+            new FastExecution.Options(true, true, false, true, false),
+            new FastExecution.Options(true, true, false, true, true),
             FastExecution.Options.ALL);
     TbpsModel stock = model(c);
     List<TbpsModel> models = new ArrayList<>();
@@ -230,6 +231,13 @@ class FastExecutionTest {
     assertTrue(
         recycled.freshAllocations() < kept.freshAllocations(),
         recycled.freshAllocations() + " vs " + kept.freshAllocations());
+    // our pool also serves the scalars and the arrays M2.1's cache refuses for a repeated id:
+    // after the first session step, nothing is allocated anew
+    SectionClock pool = clocks.get(clocks.size() - 1);
+    assertEquals(perStep.allocations(), pool.allocations(), "same allocations requested");
+    assertTrue(
+        pool.freshAllocations() < recycled.freshAllocations(),
+        pool.freshAllocations() + " vs " + recycled.freshAllocations());
   }
 
   @Test
