@@ -47,6 +47,9 @@ public final class FastExecution {
 
   private static final ThreadLocal<FastExecution> LAST = new ThreadLocal<>();
 
+  private static final java.util.concurrent.atomic.AtomicLong FAST_STEPS =
+      new java.util.concurrent.atomic.AtomicLong();
+
   /**
    * Which changes are applied (for measurements; {@link #ALL} is the product setting).
    *
@@ -99,6 +102,16 @@ public final class FastExecution {
    */
   public static void setEnabled(boolean on) {
     enabled = on;
+  }
+
+  /**
+   * Steps taken through the fast path in this JVM (not those delegated to {@code SameDiff.fit}): a
+   * diagnostic, e.g. for a test that the trainer does take it.
+   *
+   * @return the count
+   */
+  public static long fastSteps() {
+    return FAST_STEPS.get();
   }
 
   /**
@@ -241,6 +254,7 @@ public final class FastExecution {
       throw e;
     }
     tc.incrementIterationCount();
+    FAST_STEPS.incrementAndGet();
     for (Listener l : active) {
       l.operationEnd(sd, Operation.TRAINING);
     }

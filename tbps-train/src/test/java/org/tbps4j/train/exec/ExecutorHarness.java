@@ -153,9 +153,11 @@ public final class ExecutorHarness {
     String mode = args[0];
     Setup s = setup(64, 42);
     Quiet.run(() -> s.sd().fit(s.batch(), s.terms()));
-    for (int i = 0; i < 5; i++) {
-      STOCK.step(s, s.terms());
-      FAST.step(s, s.terms());
+    if (!mode.equals("rss") && !mode.equals("counts")) {
+      for (int i = 0; i < 5; i++) {
+        STOCK.step(s, s.terms());
+        FAST.step(s, s.terms());
+      }
     }
     switch (mode) {
       case "jfr" -> {
@@ -282,6 +284,49 @@ public final class ExecutorHarness {
             "median ratio stock/fast: wall %.3f, cpu %.3f%n",
             medianRatio(a, b, 0),
             medianRatio(a, b, 1));
+      }
+      case "counts" -> {
+        SameDiff grad = s.sd().getFunction("grad");
+        long trainable =
+            s.sd().variables().stream()
+                .filter(
+                    v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .count();
+        long withGradient =
+            s.sd().variables().stream()
+                .filter(
+                    v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .filter(v -> v.getGradient() != null)
+                .count();
+        System.out.printf(
+            Locale.ROOT,
+            "graph: %d variables, %d ops; gradient graph: %d variables, %d ops; %d trainable"
+                + " variables, %d with a gradient (= requested outputs per stock step, each a"
+                + " copy of the %d-entry variable table)%n",
+            s.sd().getVariables().size(),
+            s.sd().getOps().size(),
+            grad.getVariables().size(),
+            grad.getOps().size(),
+            trainable,
+            withGradient,
+            grad.getVariables().size());
+      }
+      case "rss" -> {
+        Stepper st = args[1].equals("stock") ? STOCK : FAST;
+        int steps = Integer.parseInt(args[2]);
+        double[] m = measure(st, s, steps);
+        String status = java.nio.file.Files.readString(Path.of("/proc/self/status"));
+        String hwm = status.lines().filter(l -> l.startsWith("VmHWM")).findFirst().orElse("?");
+        String rss = status.lines().filter(l -> l.startsWith("VmRSS")).findFirst().orElse("?");
+        System.out.printf(
+            Locale.ROOT,
+            "%s after %d more steps: %s, %s, cpu %.3f s/step, heap %.1f MB/step%n",
+            args[1],
+            steps,
+            hwm.replaceAll("\\s+", " "),
+            rss.replaceAll("\\s+", " "),
+            m[1],
+            m[2] / 1e6);
       }
       case "debug" -> {
         Stepper st = variant(s, FastExecution.Options.ALL, new SectionClock());
