@@ -23,8 +23,9 @@ import org.nd4j.linalg.api.shape.LongShapeDescriptor;
  *       collector, as a per-step session leaves its whole cache.
  *   <li>Optionally ({@code recycle}), every array allocated during a step and not released by the
  *       executor by its end goes back to the cache at {@link #endStep()}: the executor never
- *       releases the gradients (they are requested outputs) nor the arrays whose release it skips
- *       (≈ 270 per step of our graph), so each step would allocate them anew (native allocation and
+ *       releases the gradients (they are requested outputs: 86 per step of our graph) nor the
+ *       arrays whose release it skips (40–150 per step, among them the second of two arrays that
+ *       got the same id, below), so each step would allocate them anew (native allocation and
  *       first-touch page faults) and leave the old ones to the garbage collector.
  *   <li>With M2.1's cache, an array whose id is already in it is not handed back: M2.1 can give two
  *       live arrays the same id ({@code BaseNDArray.assignNewId}, used on every cache hit, takes

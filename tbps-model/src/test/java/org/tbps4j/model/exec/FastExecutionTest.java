@@ -166,7 +166,7 @@ class FastExecutionTest {
     TbpsModel stock = model(c);
     TbpsModel fast = model(c);
     assertBitIdentical(state(stock.sameDiff()), state(fast.sameDiff()), "before training");
-    trainBoth(stock, fast, batches(stock, 3, 6), 6, true);
+    trainBoth(stock, fast, batches(stock, 3, 6), 5, true);
     // the outputs of the trained models (inference embeddings) are the same too
     MultiDataSet b = batches(stock, 1, 5).get(0);
     Map<String, INDArray> in = stock.inputs(b.getFeatures(0), b.getFeatures(1), b.getLabels(0));
@@ -186,7 +186,6 @@ class FastExecutionTest {
             FastExecution.Options.STOCK,
             new FastExecution.Options(true, false, false, false, false),
             new FastExecution.Options(true, true, false, false, false),
-            new FastExecution.Options(true, true, false, true, false),
             new FastExecution.Options(true, true, false, true, true),
             FastExecution.Options.ALL);
     TbpsModel stock = model(c);
@@ -201,7 +200,7 @@ class FastExecutionTest {
       handles.add(FastExecution.profile(m.sameDiff(), o, clock));
     }
     List<MultiDataSet> batches = batches(stock, 2, 4);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 3; i++) {
       MultiDataSet b = batches.get(i % 2);
       Quiet.run(() -> stock.sameDiff().fit(b));
       for (FastExecution h : handles) {
@@ -212,12 +211,12 @@ class FastExecutionTest {
         assertBitIdentical(want, state(models.get(v).sameDiff()), variants.get(v) + " step " + i);
       }
     }
-    // steps 2..4 ran through the sessions (the first builds the gradient graph through stock fit)
+    // steps 2 and 3 ran through the sessions (the first builds the gradient graph by stock fit)
     for (int v = 0; v < variants.size(); v++) {
       SectionClock k = clocks.get(v);
       assertTrue(k.count(SectionClock.Section.EXEC) > 0, "ops timed for " + variants.get(v));
       assertEquals(
-          3, k.count(SectionClock.Section.SUBGRAPH), "one subgraph per step " + variants.get(v));
+          2, k.count(SectionClock.Section.SUBGRAPH), "one subgraph per step " + variants.get(v));
     }
     // the array cache serves more of the executor's allocations once the session is kept, and
     // (nearly) all of them once the leftovers are recycled

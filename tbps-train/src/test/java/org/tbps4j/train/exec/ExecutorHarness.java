@@ -28,13 +28,19 @@ import org.tbps4j.train.listeners.LossTermsListener;
 /**
  * Measurement harness of the SameDiff executor on the quickstart network (tiny preset, the
  * quickstart loss mix, Adam with weight decay, batch 64 at 64×32, V = 5000, C = 1000), as {@code
- * tbps bench train} builds it. Not a test: run its {@code main} with the test classpath.
+ * tbps bench train} builds it. Not a test: run its {@code main} with the test classpath ({@code
+ * bench/executor-harness.sh}; docs/samediff-executor.md). Modes:
  *
  * <ul>
- *   <li>{@code profile <steps> <file.jfr>}: stock {@code fit} steps after a warm-up, recorded by
- *       JFR (settings "profile"); {@code profile-fast} the same with {@code FastExecution}.
- *   <li>{@code ab <rounds> <stepsPerRound>}: one model, rounds alternating stock and fast steps;
- *       per round the wall time, the thread CPU time and the Java heap bytes allocated per step.
+ *   <li>{@code ab <rounds> <steps>}: one model, rounds alternating {@code SameDiff.fit} and {@code
+ *       FastExecution.fit} (order swapped every round); per round wall time, this thread's and the
+ *       process's CPU time and the Java heap allocated per step; median ratios.
+ *   <li>{@code breakdown <rounds> <steps>}: every {@link FastExecution.Options} variant, rotated
+ *       each round, with a {@link SectionClock}: CPU time per executor section, allocations.
+ *   <li>{@code jfr stock|fast <steps> <file>}: a JFR recording (Java and native samples every 2 ms)
+ *       of uninstrumented steps, for {@code bench/jfr_executor.py}.
+ *   <li>{@code rss stock|fast <steps>}: peak and current RSS after the steps (one way per JVM).
+ *   <li>{@code counts}: graph sizes and the outputs a stock step requests.
  * </ul>
  */
 public final class ExecutorHarness {
@@ -111,10 +117,17 @@ public final class ExecutorHarness {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-  /** Wall seconds, CPU seconds and heap bytes per step of {@code n} steps. */
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  /**
+   * Wall seconds, this thread's CPU seconds, heap bytes and the process's CPU seconds per step of
+   * {@code n} steps.
+   */
   static double[] measure(Stepper st, Setup s, int n) {
     long tid = Thread.currentThread().getId();
     long a0 = THREADS.getThreadAllocatedBytes(tid);
+    long p0 = OS.getProcessCpuTime();
     long c0 = THREADS.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
@@ -122,8 +135,11 @@ public final class ExecutorHarness {
     }
     long t1 = System.nanoTime();
     long c1 = THREADS.getCurrentThreadCpuTime();
+    long p1 = OS.getProcessCpuTime();
     long a1 = THREADS.getThreadAllocatedBytes(tid);
-    return new double[] {(t1 - t0) / 1e9 / n, (c1 - c0) / 1e9 / n, (double) (a1 - a0) / n};
+    return new double[] {
+      (t1 - t0) / 1e9 / n, (c1 - c0) / 1e9 / n, (double) (a1 - a0) / n, (p1 - p0) / 1e9 / n
+    };
   }
 
   private static final FastExecution.Options[] VARIANTS = {
@@ -267,23 +283,30 @@ public final class ExecutorHarness {
           b.add(fst);
           System.out.printf(
               Locale.ROOT,
-              "round %d: stock wall %.3f cpu %.3f heap %.1f MB | fast wall %.3f cpu %.3f heap %.1f"
-                  + " MB | ratio wall %.3f cpu %.3f%n",
+              "round %d: stock wall %.3f thread-cpu %.3f process-cpu %.3f heap %.1f MB | fast wall"
+                  + " %.3f thread-cpu %.3f process-cpu %.3f heap %.1f MB | ratio wall %.3f"
+                  + " thread-cpu %.3f process-cpu %.3f%n",
               r,
               stock[0],
               stock[1],
+              stock[3],
               stock[2] / 1e6,
               fst[0],
               fst[1],
+              fst[3],
               fst[2] / 1e6,
               stock[0] / fst[0],
-              stock[1] / fst[1]);
+              stock[1] / fst[1],
+              stock[3] / fst[3]);
         }
         System.out.printf(
             Locale.ROOT,
-            "median ratio stock/fast: wall %.3f, cpu %.3f%n",
+            "median ratio stock/fast over %d rounds: wall %.3f, thread cpu %.3f, process cpu"
+                + " %.3f%n",
+            rounds,
             medianRatio(a, b, 0),
-            medianRatio(a, b, 1));
+            medianRatio(a, b, 1),
+            medianRatio(a, b, 3));
       }
       case "counts" -> {
         SameDiff grad = s.sd().getFunction("grad");
