@@ -24,8 +24,14 @@ import org.nd4j.linalg.learning.GradientUpdater;
  * what {@code SameDiff.fit(MultiDataSet, Listener...)} does — same ops in the same order, same
  * updater, same listener calls, bit-identical weights — with less executor bookkeeping per step
  * (see {@link StepSession} and docs/samediff-executor.md): the training session, its array cache
- * and its op contexts are kept across steps, the gradients are not requested as outputs (no copy of
- * the variable table per gradient), and the executed subgraph is computed once.
+ * and its op contexts are kept across steps, the arrays the executor leaves unreleased (gradients
+ * among them) go back to the cache after each step, the cache is our {@link ArrayPool}, the
+ * gradients are not requested as outputs (no copy of the variable table per gradient), and the
+ * executed subgraph is computed once.
+ *
+ * <p>Memory: the kept session holds the step's working set of arrays for reuse (that is the point)
+ * until another graph is trained on the thread or {@link #forget} is called; call it when training
+ * ends if the process goes on with other work.
  *
  * <p>The switch: {@link #setEnabled} or the system property {@value #PROPERTY} ({@code true} by
  * default; {@code -Dtbps.fastExecution=false} restores the stock {@code fit} everywhere).
@@ -51,7 +57,7 @@ public final class FastExecution {
       new java.util.concurrent.atomic.AtomicLong();
 
   /**
-   * Which changes are applied (for measurements; {@link #ALL} is the product setting).
+   * Which changes are applied (for measurements; {@link Options#ALL} is the product setting).
    *
    * @param keepSession keep the training session across steps (false: a new one per step, as {@code
    *     SameDiff.fit} does)
