@@ -93,7 +93,7 @@ public final class Planted {
   public static final class Encoder implements QueryEncoder {
     private final Map<String, float[]> table = new HashMap<>();
     private final int d;
-    volatile long delayMillis;
+    public volatile long delayMillis;
 
     /** An encoder of dimension d. */
     public Encoder(int d) {

@@ -61,6 +61,7 @@ public final class SearchServer implements AutoCloseable {
   private static final String API = "/v1/";
   private static final String IMAGES = "/v1/images/";
   private static final int MAX_URI = 4096;
+  private static final long DRAIN_LIMIT = 8L << 20;
   private static final Set<String> SEARCH_FIELDS = Set.of("query", "k", "exact");
 
   private final Searcher searcher;
@@ -139,25 +140,29 @@ public final class SearchServer implements AutoCloseable {
    * Stops accepting connections and waits (at most the grace period) for the requests in flight to
    * finish. Idempotent.
    */
-  public synchronized void stop() {
-    if (stopped) {
-      return;
+  public void stop() {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
     }
-    stopped = true;
-    int grace = (int) Math.max(1, config.grace().toSeconds());
-    long t0 = System.nanoTime();
-    // HttpServer.stop closes the listener, then waits up to `grace` s for open exchanges
-    http.stop(grace);
-    pool.shutdown();
+    // Requests arriving from now on are answered 503; wait for the ones in flight. (The JDK's
+    // HttpServer.stop(delay) of Java 17 waits the whole delay when nothing is in flight, so the
+    // draining is done here and the server is then stopped at once.)
+    long deadline = System.nanoTime() + config.grace().toNanos();
     try {
-      long left = config.grace().toNanos() - (System.nanoTime() - t0);
-      if (!pool.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-        LOG.warn("{} requests still running after the grace period", pool.getActiveCount());
-        pool.shutdownNow();
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (inFlight.get() > 0) {
+      LOG.warn("{} requests still running after the grace period", inFlight.get());
+    }
+    http.stop(0);
+    pool.shutdownNow();
   }
 
   @Override
@@ -209,6 +214,10 @@ public final class SearchServer implements AutoCloseable {
       ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       ex.getResponseHeaders().set("Cache-Control", "no-store");
       ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+      if (stopped) {
+        ex.getResponseHeaders().set("Connection", "close");
+        throw new HttpError(503, "shutting_down", "the server is shutting down");
+      }
       route(ex);
     } catch (HttpError e) {
       if (e.status == 405) {
@@ -524,26 +533,42 @@ public final class SearchServer implements AutoCloseable {
         throw new HttpError(400, "bad_request", "Content-Length is not a number");
       }
       if (n > max) {
+        drain(ex);
         throw new HttpError(
-            413,
-            "body_too_large",
-            "the body has " + n + " bytes; at most " + max + " are accepted");
+            413, "body_too_large", "the body has " + n + " bytes; at most " + max + " are accepted");
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] buf = new byte[8192];
-      for (int r; (r = in.read(buf)) > 0; ) {
-        out.write(buf, 0, r);
-        if (out.size() > max) {
-          throw new HttpError(413, "body_too_large", "the body is larger than " + max + " bytes");
-        }
+    InputStream in = ex.getRequestBody();
+    byte[] buf = new byte[8192];
+    for (int r; (r = in.read(buf)) > 0; ) {
+      out.write(buf, 0, r);
+      if (out.size() > max) {
+        drain(ex);
+        throw new HttpError(413, "body_too_large", "the body is larger than " + max + " bytes");
       }
     }
     if (out.size() == 0) {
       throw new HttpError(400, "bad_json", "the body is empty");
     }
     return out.toByteArray();
+  }
+
+  /**
+   * Reads and drops what is left of a refused body, up to {@link #DRAIN_LIMIT} bytes, so that the
+   * client (which may still be sending) receives the error instead of a reset connection; beyond
+   * that the connection is closed.
+   */
+  private static void drain(HttpExchange ex) throws IOException {
+    InputStream in = ex.getRequestBody();
+    byte[] buf = new byte[16384];
+    long total = 0;
+    for (int r; total < DRAIN_LIMIT && (r = in.read(buf)) > 0; ) {
+      total += r;
+    }
+    if (total >= DRAIN_LIMIT) {
+      ex.getResponseHeaders().set("Connection", "close");
+    }
   }
 
   private void sendResource(HttpExchange ex, String name, String type) throws IOException {
