@@ -535,7 +535,9 @@ public final class SearchServer implements AutoCloseable {
       if (n > max) {
         drain(ex);
         throw new HttpError(
-            413, "body_too_large", "the body has " + n + " bytes; at most " + max + " are accepted");
+            413,
+            "body_too_large",
+            "the body has " + n + " bytes; at most " + max + " are accepted");
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -27,7 +27,8 @@ final class Http {
     }
   }
 
-  static Response send(int port, String method, String target, Map<String, String> headers, byte[] body)
+  static Response send(
+      int port, String method, String target, Map<String, String> headers, byte[] body)
       throws IOException {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(30_000);
@@ -89,7 +90,9 @@ final class Http {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int c = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT), lines[i].substring(c + 1).trim());
+      headers.put(
+          lines[i].substring(0, c).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(c + 1).trim());
     }
     byte[] body = java.util.Arrays.copyOfRange(b, end + 4, b.length);
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tbps4j.search.Planted;
 import org.tbps4j.search.Searcher;
-import org.tbps4j.search.index.IndexedImage;
 import org.tbps4j.search.index.LuceneIndex;
 
 /** The HTTP API on a planted index: round trips, every class of bad request, auth, shutdown. */
@@ -108,7 +107,9 @@ class SearchServerTest {
     }
     // exact gives the same ranking on this small index
     JsonNode exact =
-        json(Http.post(s.port(), "/v1/search", "{\"query\": \"person 13\", \"k\": 5, \"exact\": true}"));
+        json(
+            Http.post(
+                s.port(), "/v1/search", "{\"query\": \"person 13\", \"k\": 5, \"exact\": true}"));
     assertEquals("exact", exact.get("mode").asText());
     for (int i = 0; i < 5; i++) {
       assertEquals(hits.get(i).get("path"), exact.get("hits").get(i).get("path"));
@@ -160,12 +161,22 @@ class SearchServerTest {
     assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"k\": 0}"), 400, "bad_value");
     assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"k\": 1000000}"), 400, "bad_value");
     assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"k\": 1001}"), 400, "bad_value");
-    assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"k\": 99999999999999999999}"), 400, "bad_value");
+    assertError(
+        Http.post(p, "/v1/search", "{\"query\": \"x\", \"k\": 99999999999999999999}"),
+        400,
+        "bad_value");
     assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"k\": 2.5}"), 400, "wrong_type");
-    assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"exact\": \"yes\"}"), 400, "wrong_type");
+    assertError(
+        Http.post(p, "/v1/search", "{\"query\": \"x\", \"exact\": \"yes\"}"), 400, "wrong_type");
     assertError(Http.post(p, "/v1/search", "{\"query\": \"x\", \"top\": 3}"), 400, "unknown_field");
-    assertError(Http.post(p, "/v1/search", "{\"query\": \"" + "a".repeat(1001) + "\"}"), 400, "query_too_long");
-    assertEquals(200, Http.post(p, "/v1/search", "{\"query\": \"" + "a".repeat(1000) + "\", \"k\": 1000}").status());
+    assertError(
+        Http.post(p, "/v1/search", "{\"query\": \"" + "a".repeat(1001) + "\"}"),
+        400,
+        "query_too_long");
+    assertEquals(
+        200,
+        Http.post(p, "/v1/search", "{\"query\": \"" + "a".repeat(1000) + "\", \"k\": 1000}")
+            .status());
     // a huge body: refused from its Content-Length, and without one (chunked) while reading
     byte[] huge = ("{\"query\": \"" + "a".repeat(1 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
     assertError(
@@ -173,11 +184,27 @@ class SearchServerTest {
         413,
         "body_too_large");
     assertError(
-        Http.send(p, "POST", "/v1/search", Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"), chunked(huge)),
+        Http.send(
+            p,
+            "POST",
+            "/v1/search",
+            Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"),
+            chunked(huge)),
         413,
         "body_too_large");
-    assertError(Http.send(p, "POST", "/v1/search", Map.of(), "{\"query\":\"x\"}".getBytes(StandardCharsets.UTF_8)), 415, "unsupported_media_type");
-    assertError(Http.send(p, "POST", "/v1/search", Map.of("Content-Type", "application/json"), new byte[0]), 400, "bad_json");
+    assertError(
+        Http.send(
+            p,
+            "POST",
+            "/v1/search",
+            Map.of(),
+            "{\"query\":\"x\"}".getBytes(StandardCharsets.UTF_8)),
+        415,
+        "unsupported_media_type");
+    assertError(
+        Http.send(p, "POST", "/v1/search", Map.of("Content-Type", "application/json"), new byte[0]),
+        400,
+        "bad_json");
     // wrong method, unknown routes
     Http.Response m = Http.get(p, "/v1/search");
     assertError(m, 405, "method_not_allowed");
@@ -248,10 +275,16 @@ class SearchServerTest {
   void loopbackAnswersLocalHostNamesOnly() throws Exception {
     SearchServer s = loopback();
     int p = s.port();
-    assertEquals(200, Http.send(p, "GET", "/v1/health", Map.of("Host", "localhost:" + p), null).status());
-    assertEquals(200, Http.send(p, "GET", "/v1/health", Map.of("Host", "127.0.0.1"), null).status());
-    assertError(Http.send(p, "GET", "/v1/info", Map.of("Host", "evil.example:" + p), null), 403, "bad_host");
-    assertError(Http.send(p, "GET", "/", Map.of("Host", "127.0.0.1.evil.example"), null), 403, "bad_host");
+    assertEquals(
+        200, Http.send(p, "GET", "/v1/health", Map.of("Host", "localhost:" + p), null).status());
+    assertEquals(
+        200, Http.send(p, "GET", "/v1/health", Map.of("Host", "127.0.0.1"), null).status());
+    assertError(
+        Http.send(p, "GET", "/v1/info", Map.of("Host", "evil.example:" + p), null),
+        403,
+        "bad_host");
+    assertError(
+        Http.send(p, "GET", "/", Map.of("Host", "127.0.0.1.evil.example"), null), 403, "bad_host");
   }
 
   @Test
@@ -259,7 +292,9 @@ class SearchServerTest {
     InetSocketAddress any = new InetSocketAddress("0.0.0.0", 0);
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.defaults(any, null, root));
-    assertTrue(e.getMessage().startsWith("binding to 0.0.0.0 (beyond loopback) needs --token-file"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("binding to 0.0.0.0 (beyond loopback) needs --token-file"),
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> ServerConfig.defaults(any, "short", root));
     String token = "s3cret-token-0123456789";
     // bound to every address; the test talks to it over loopback only
@@ -267,22 +302,45 @@ class SearchServerTest {
     int p = s.port();
     String search = "{\"query\": \"person 13\"}";
     Map<String, String> type = Map.of("Content-Type", "application/json");
-    Http.Response none = Http.send(p, "POST", "/v1/search", type, search.getBytes(StandardCharsets.UTF_8));
+    Http.Response none =
+        Http.send(p, "POST", "/v1/search", type, search.getBytes(StandardCharsets.UTF_8));
     assertError(none, 401, "unauthorized");
     assertEquals("Bearer realm=\"tbps\"", none.header("WWW-Authenticate"));
     assertError(
-        Http.send(p, "POST", "/v1/search", Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token + "x"), search.getBytes(StandardCharsets.UTF_8)),
+        Http.send(
+            p,
+            "POST",
+            "/v1/search",
+            Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token + "x"),
+            search.getBytes(StandardCharsets.UTF_8)),
         401,
         "unauthorized");
-    assertError(Http.send(p, "GET", "/v1/info", Map.of("Authorization", "Basic " + token), null), 401, "unauthorized");
+    assertError(
+        Http.send(p, "GET", "/v1/info", Map.of("Authorization", "Basic " + token), null),
+        401,
+        "unauthorized");
     assertError(Http.get(p, "/v1/images/" + paths.get(0)), 401, "unauthorized");
     assertError(Http.get(p, "/v1/openapi.json"), 401, "unauthorized");
-    Map<String, String> auth = Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token);
-    Http.Response ok = Http.send(p, "POST", "/v1/search", auth, search.getBytes(StandardCharsets.UTF_8));
+    Map<String, String> auth =
+        Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token);
+    Http.Response ok =
+        Http.send(p, "POST", "/v1/search", auth, search.getBytes(StandardCharsets.UTF_8));
     assertEquals(200, ok.status(), ok.text());
     assertEquals(paths.get(27), json(ok).get("hits").get(0).get("path").asText());
-    assertEquals(200, Http.send(p, "GET", "/v1/images/" + paths.get(0), Map.of("Authorization", "Bearer " + token), null).status());
-    assertEquals("bearer", json(Http.send(p, "GET", "/v1/info", Map.of("Authorization", "bearer " + token), null)).get("auth").asText());
+    assertEquals(
+        200,
+        Http.send(
+                p,
+                "GET",
+                "/v1/images/" + paths.get(0),
+                Map.of("Authorization", "Bearer " + token),
+                null)
+            .status());
+    assertEquals(
+        "bearer",
+        json(Http.send(p, "GET", "/v1/info", Map.of("Authorization", "bearer " + token), null))
+            .get("auth")
+            .asText());
     // health and the page (no data in it) need no token
     assertEquals(200, Http.get(p, "/v1/health").status());
     assertEquals(200, Http.get(p, "/").status());
