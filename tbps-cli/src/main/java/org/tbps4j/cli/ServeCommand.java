@@ -110,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
           idx.info()
               .orElseThrow(() -> new IllegalArgumentException(idx.describe() + ": empty index"));
       ModelBundle bundle = IndexQueryCommand.openModel(model, info);
-      Searcher searcher = Searcher.of(bundle, idx);
+      Searcher searcher = Searcher.forServing(bundle, idx);
       ServerConfig d =
           ServerConfig.defaults(
               new InetSocketAddress(address, port),

@@ -47,6 +47,21 @@ public final class Searcher {
   }
 
   /**
+   * A searcher for a server: as {@link #of}, with concurrent queries grouped into one forward pass
+   * ({@link BatchingQueryEncoder}, at most 64 per pass).
+   *
+   * @param bundle the model
+   * @param index the index
+   * @return the searcher
+   * @throws IOException when the index metadata cannot be read
+   * @throws IllegalArgumentException when the index was built by another model or is empty
+   */
+  public static Searcher forServing(ModelBundle bundle, VectorIndex index) throws IOException {
+    Searcher s = of(bundle, index);
+    return new Searcher(new BatchingQueryEncoder(s.encoder, 64, 4096), index);
+  }
+
+  /**
    * Refuses a model other than the one that built the index.
    *
    * @param info the index metadata

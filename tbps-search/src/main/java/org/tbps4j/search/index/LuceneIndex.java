@@ -150,8 +150,36 @@ public final class LuceneIndex implements VectorIndex {
     }
   }
 
+  private static volatile java.util.concurrent.ExecutorService mergePool;
+
+  /** Threads that merge HNSW graphs (one per core, shared, daemon). */
+  private static java.util.concurrent.ExecutorService mergePool() {
+    if (mergePool == null) {
+      synchronized (LuceneIndex.class) {
+        if (mergePool == null) {
+          java.util.concurrent.atomic.AtomicInteger n =
+              new java.util.concurrent.atomic.AtomicInteger();
+          mergePool =
+              java.util.concurrent.Executors.newFixedThreadPool(
+                  MERGE_WORKERS,
+                  r -> {
+                    Thread t = new Thread(r, "tbps-hnsw-merge-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                  });
+        }
+      }
+    }
+    return mergePool;
+  }
+
+  private static final int MERGE_WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
   private static Lucene912Codec codec(int m, int beam) {
-    KnnVectorsFormat f = new Lucene99HnswVectorsFormat(m, beam);
+    KnnVectorsFormat f =
+        MERGE_WORKERS > 1
+            ? new Lucene99HnswVectorsFormat(m, beam, MERGE_WORKERS, mergePool())
+            : new Lucene99HnswVectorsFormat(m, beam);
     return new Lucene912Codec() {
       @Override
       public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
