@@ -196,6 +196,19 @@ class IndexCommandsTest {
     r = CliRun.of("index", "query", "--solr", "http://127.0.0.1:1/solr", "--query", "x");
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("--solr needs --collection NAME"), r.err());
+    // the Solr backend is found at run time; nobody answers on this loopback port
+    r =
+        CliRun.of(
+            "index",
+            "query",
+            "--solr",
+            "http://127.0.0.1:9/solr",
+            "--collection",
+            "g",
+            "--query",
+            "x");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("cannot reach SolrCloud at http://127.0.0.1:9/solr"), r.err());
     r = CliRun.of("index", "remove", "--index", index.toString(), "../etc/passwd");
     assertEquals(2, r.exitCode());
     assertTrue(r.err().contains("leaves the dataset root"), r.err());

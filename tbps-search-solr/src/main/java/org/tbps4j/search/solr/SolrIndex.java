@@ -108,8 +108,9 @@ public final class SolrIndex implements VectorIndex {
    * @param layout shards, replicas and HNSW parameters of a collection this index creates
    * @param writable whether the caller writes (a missing collection is then created on commit)
    * @return the index
-   * @throws IOException when the cluster cannot be reached
-   * @throws IllegalArgumentException when the collection is missing and the caller only reads
+   * @throws IOException on other I/O errors
+   * @throws IllegalArgumentException when the cluster cannot be reached, or the collection is
+   *     missing and the caller only reads
    */
   public static SolrIndex open(
       List<String> urls, String collection, Layout layout, boolean writable) throws IOException {
@@ -121,12 +122,11 @@ public final class SolrIndex implements VectorIndex {
     SolrIndex idx = new SolrIndex(urls, collection, layout, c);
     try {
       idx.exists = CollectionAdminRequest.listCollections(c).contains(collection);
-    } catch (SolrServerException | SolrException | IOException e) {
+    } catch (SolrServerException | IOException | RuntimeException e) {
       c.close();
-      throw new IOException("cannot reach SolrCloud at " + urls + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      c.close();
-      throw e;
+      // a URL nobody answers at is the user's to fix: reported as bad input, naming the URLs
+      throw new IllegalArgumentException(
+          "cannot reach SolrCloud at " + String.join(",", urls) + ": " + e.getMessage(), e);
     }
     if (!idx.exists && !writable) {
       c.close();
