@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       MetricsBench.class,
       SearchBench.class,
+      IndexBench.class,
       DataBench.class,
       ModelBench.class,
       TrainBench.class,

@@ -27,6 +27,8 @@ import picocli.CommandLine.ScopeType;
       ProbeCommand.class,
       QuickstartCommand.class,
       SearchCommand.class,
+      IndexCommand.class,
+      ServeCommand.class,
       SweepCommand.class,
       UiCommand.class,
     })

@@ -1,0 +1,475 @@
+package org.tbps4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbps4j.data.synth.SynthConfig;
+import org.tbps4j.data.synth.SyntheticDataset;
+import org.tbps4j.search.index.LuceneIndex;
+
+/** {@code tbps index …} and {@code tbps serve} end to end with a (micro, untrained) model. */
+class IndexCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static Path data;
+  static Path model;
+  static Path index;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    data = dir.resolve("data");
+    SyntheticDataset.generate(new SynthConfig(12, 2, 3, 31, 32, 16, 1), data);
+    model = MicroModel.save(dir.resolve("model.zip"), 1);
+    index = dir.resolve("index");
+    CliRun b =
+        CliRun.of(
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "train",
+            "--out",
+            index.toString(),
+            "--batch",
+            "8");
+    assertEquals(0, b.exitCode(), b.err());
+    assertTrue(
+        b.out()
+            .matches(
+                "(?s)index .*: \\d+ images \\(\\d+ embedded now, 0 already there, 0 skipped\\) in .*"),
+        b.out());
+  }
+
+  private static JsonNode json(CliRun r) throws Exception {
+    assertEquals(0, r.exitCode(), r.err());
+    return JSON.readTree(r.out());
+  }
+
+  @Test
+  void infoQueryExactAndHtml() throws Exception {
+    JsonNode info = json(CliRun.of("index", "info", "--index", index.toString()));
+    long size = info.get("size").asLong();
+    assertTrue(size >= 16, info.toString());
+    assertEquals(org.tbps4j.search.ModelBundle.sha256(model), info.get("model_sha256").asText());
+    assertEquals("true", info.get("complete").asText());
+    assertEquals(1, info.get("segments").asInt());
+    assertTrue(info.get("source").asText().endsWith(":train"));
+
+    String q = "a woman in a blue skirt";
+    JsonNode hnsw =
+        json(
+            CliRun.of(
+                "index", "query", "--index", index.toString(), "--query", q, "-k", "5", "--json"));
+    JsonNode exact =
+        json(
+            CliRun.of(
+                "index",
+                "query",
+                "--index",
+                index.toString(),
+                "--query",
+                q,
+                "-k",
+                "5",
+                "--json",
+                "--exact"));
+    assertEquals("hnsw", hnsw.get("mode").asText());
+    assertEquals("exact", exact.get("mode").asText());
+    assertEquals(5, exact.get("hits").size());
+    for (int i = 0; i < 5; i++) {
+      // a small index: the graph finds the exact neighbours
+      assertEquals(exact.get("hits").get(i).get("path"), hnsw.get("hits").get(i).get("path"));
+      assertTrue(exact.get("hits").get(i).get("id").isIntegralNumber());
+      assertTrue(exact.get("hits").get(i).get("path").asText().startsWith("imgs/"));
+    }
+    Path html = dir.resolve("q.html");
+    CliRun text =
+        CliRun.of(
+            "index",
+            "query",
+            "--index",
+            index.toString(),
+            "--query",
+            q,
+            "-k",
+            "4",
+            "--html",
+            html.toString());
+    assertEquals(0, text.exitCode(), text.err());
+    assertTrue(text.out().startsWith("query: " + q + "\n  1. "), text.out());
+    String page = Files.readString(html);
+    Matcher m = Pattern.compile("src=\"data:image/jpeg;base64,([^\"]+)\"").matcher(page);
+    int n = 0;
+    while (m.find()) {
+      var img =
+          javax.imageio.ImageIO.read(
+              new java.io.ByteArrayInputStream(Base64.getDecoder().decode(m.group(1))));
+      assertEquals(16, img.getWidth());
+      assertEquals(32, img.getHeight());
+      n++;
+    }
+    assertEquals(4, n);
+  }
+
+  @Test
+  void badInputIsExitTwoWithAMessage() throws Exception {
+    Path other = MicroModel.save(dir.resolve("other.zip"), 2);
+    CliRun r =
+        CliRun.of(
+            "index",
+            "query",
+            "--index",
+            index.toString(),
+            "--model",
+            other.toString(),
+            "--query",
+            "x");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains(index + " was built with another model (sha256 "), r.err());
+    r =
+        CliRun.of(
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "train",
+            "--out",
+            index.toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("is complete ("), r.err());
+    r =
+        CliRun.of(
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "test",
+            "--out",
+            index.toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("was built from data:"), r.err());
+    r = CliRun.of("index", "query", "--index", dir.resolve("nothing").toString(), "--query", "x");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("no such index directory"), r.err());
+    r = CliRun.of("index", "query", "--index", index.toString(), "--query", "x", "-k", "0");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("-k must be in 1..1000, got 0"), r.err());
+    r =
+        CliRun.of(
+            "index",
+            "query",
+            "--index",
+            index.toString(),
+            "--solr",
+            "http://127.0.0.1:1/solr",
+            "--query",
+            "x");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("not both"), r.err());
+    r = CliRun.of("index", "query", "--solr", "http://127.0.0.1:1/solr", "--query", "x");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("--solr needs --collection NAME"), r.err());
+    // the Solr backend is found at run time; nobody answers on this loopback port
+    r =
+        CliRun.of(
+            "index",
+            "query",
+            "--solr",
+            "http://127.0.0.1:9/solr",
+            "--collection",
+            "g",
+            "--query",
+            "x");
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("cannot reach SolrCloud at http://127.0.0.1:9/solr"), r.err());
+    r = CliRun.of("index", "remove", "--index", index.toString(), "../etc/passwd");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("leaves the dataset root"), r.err());
+    r = CliRun.of("serve", "--index", index.toString(), "--bind", "0.0.0.0", "--port", "0");
+    assertEquals(2, r.exitCode());
+    assertTrue(
+        r.err().contains("binding to 0.0.0.0 (beyond loopback) needs --token-file"), r.err());
+    Path shortToken = dir.resolve("short-token");
+    Files.writeString(shortToken, "abc\n");
+    r =
+        CliRun.of(
+            "serve",
+            "--index",
+            index.toString(),
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--token-file",
+            shortToken.toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("the token must have at least 16 characters"), r.err());
+    // a file outside the image root cannot be added
+    Path outside = dir.resolve("outside.jpg");
+    Files.copy(firstImage(), outside);
+    Path copy = dir.resolve("index-copy");
+    copyTree(index, copy);
+    r = CliRun.of("index", "add", "--index", copy.toString(), outside.toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("outside the image root"), r.err());
+  }
+
+  private static Path firstImage() throws Exception {
+    try (var s = Files.walk(data.resolve("imgs"))) {
+      return s.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    Files.createDirectories(to);
+    try (var s = Files.list(from)) {
+      for (Path p : s.toList()) {
+        if (!p.getFileName().toString().equals("write.lock")) {
+          Files.copy(p, to.resolve(p.getFileName()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void addAndRemoveUpdateTheIndexInPlace() throws Exception {
+    Path copy = dir.resolve("index-add");
+    copyTree(index, copy);
+    long before = json(CliRun.of("index", "info", "--index", copy.toString())).get("size").asLong();
+    Path extra = data.resolve("imgs/extra/new.jpg");
+    Files.createDirectories(extra.getParent());
+    Files.copy(firstImage(), extra);
+    try {
+      CliRun a = CliRun.of("index", "add", "--index", copy.toString(), extra.toString());
+      assertEquals(0, a.exitCode(), a.err());
+      assertTrue(a.out().contains("(1 added, 0 already there, 0 skipped)"), a.out());
+      assertEquals(
+          before + 1,
+          json(CliRun.of("index", "info", "--index", copy.toString())).get("size").asLong());
+      CliRun again = CliRun.of("index", "add", "--index", copy.toString(), extra.toString());
+      assertTrue(again.out().contains("(0 added, 1 already there, 0 skipped)"), again.out());
+      CliRun rm = CliRun.of("index", "remove", "--index", copy.toString(), "imgs/extra/new.jpg");
+      assertEquals(0, rm.exitCode(), rm.err());
+      assertTrue(rm.out().contains("removed 1 images, " + before + " left"), rm.out());
+      Files.copy(extra, data.resolve("imgs/extra/gone.jpg"));
+      assertEquals(
+          0,
+          CliRun.of(
+                  "index", "add", "--index", copy.toString(), data.resolve("imgs/extra").toString())
+              .exitCode());
+      Files.delete(data.resolve("imgs/extra/gone.jpg"));
+      CliRun missing = CliRun.of("index", "remove", "--index", copy.toString(), "--missing");
+      assertTrue(
+          missing.out().contains("removed 1 images, " + (before + 1) + " left"), missing.out());
+    } finally {
+      Files.deleteIfExists(extra);
+      Files.deleteIfExists(extra.getParent());
+    }
+  }
+
+  private static Process child(Path log, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=3G");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(IndexBuildMain.class.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (log != null) {
+      pb.redirectOutput(log.toFile());
+    }
+    return pb.start();
+  }
+
+  @Test
+  void aBuildKilledMidwayContinuesWhereItStopped() throws Exception {
+    Path out = dir.resolve("killed-index");
+    Process p =
+        child(
+            dir.resolve("build.log"),
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "train",
+            "--out",
+            out.toString(),
+            "--batch",
+            "1",
+            "--workers",
+            "0",
+            "--commit-every",
+            "1");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long seen = 0;
+    while (System.nanoTime() < deadline && p.isAlive() && seen < 4) {
+      Thread.sleep(50);
+      if (Files.exists(out.resolve("segments_1")) || Files.isDirectory(out)) {
+        try (LuceneIndex idx = LuceneIndex.openReadOnly(out)) {
+          seen = idx.size();
+        } catch (Exception notYet) {
+          // no commit yet
+        }
+      }
+    }
+    assertTrue(
+        p.isAlive(), "the build should still run: " + Files.readString(dir.resolve("build.log")));
+    p.destroyForcibly(); // SIGKILL
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    long kept;
+    try (LuceneIndex idx = LuceneIndex.openReadOnly(out)) {
+      kept = idx.size();
+      assertTrue(!idx.info().orElseThrow().complete());
+    }
+    assertTrue(kept >= 4, "kept " + kept);
+    CliRun r =
+        CliRun.of(
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "train",
+            "--out",
+            out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    long total = json(CliRun.of("index", "info", "--index", index.toString())).get("size").asLong();
+    assertTrue(
+        r.out()
+            .contains(
+                total + " images (" + (total - kept) + " embedded now, " + kept + " already there"),
+        r.out() + " kept " + kept);
+    // the resumed index answers as the one built in one go
+    String q = "a man in a red coat";
+    JsonNode a =
+        json(
+            CliRun.of(
+                "index",
+                "query",
+                "--index",
+                index.toString(),
+                "--query",
+                q,
+                "--json",
+                "--exact",
+                "-k",
+                "8"));
+    JsonNode b =
+        json(
+            CliRun.of(
+                "index",
+                "query",
+                "--index",
+                out.toString(),
+                "--query",
+                q,
+                "--json",
+                "--exact",
+                "-k",
+                "8"));
+    for (int i = 0; i < 8; i++) {
+      assertEquals(a.get("hits").get(i).get("path"), b.get("hits").get(i).get("path"));
+      assertEquals(
+          a.get("hits").get(i).get("score").asDouble(),
+          b.get("hits").get(i).get("score").asDouble(),
+          1e-5);
+    }
+  }
+
+  @Test
+  void serveAnswersOverHttpAndStopsOnSigterm() throws Exception {
+    Path log = dir.resolve("serve.log");
+    Process p = child(log, "serve", "--index", index.toString(), "--port", "0");
+    String url = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (url == null && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      Matcher m =
+          Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+)/")
+              .matcher(Files.readString(log));
+      if (m.find()) {
+        url = m.group(1);
+      }
+    }
+    assertTrue(url != null, Files.readString(log));
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/v1/search"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"query\": \"a man in a red coat\", \"k\": 3, \"exact\": true}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode body = JSON.readTree(r.body());
+      assertEquals(3, body.get("hits").size());
+      JsonNode cli =
+          json(
+              CliRun.of(
+                  "index",
+                  "query",
+                  "--index",
+                  index.toString(),
+                  "--query",
+                  "a man in a red coat",
+                  "--json",
+                  "--exact",
+                  "-k",
+                  "3"));
+      for (int i = 0; i < 3; i++) {
+        assertEquals(cli.get("hits").get(i).get("path"), body.get("hits").get(i).get("path"));
+      }
+      HttpResponse<byte[]> img =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(url + body.get("hits").get(0).get("image").asText()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, img.statusCode());
+      assertEquals("image/jpeg", img.headers().firstValue("Content-Type").orElseThrow());
+    } finally {
+      p.destroy(); // SIGTERM
+    }
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+    assertEquals(143, p.exitValue());
+    String all = Files.readString(log);
+    assertTrue(all.contains("stopping: finishing the requests in flight"), all);
+  }
+}

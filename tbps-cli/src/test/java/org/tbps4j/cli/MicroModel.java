@@ -1,0 +1,33 @@
+package org.tbps4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelConfig;
+import org.tbps4j.model.TbpsModel;
+import org.tbps4j.search.ModelBundle;
+
+/**
+ * An untrained micro model saved with the attachments inference reads: for tests of the search
+ * commands' plumbing (no training: its rankings are deterministic, not meaningful).
+ */
+final class MicroModel {
+  private MicroModel() {}
+
+  static Path save(Path file, long seed) throws IOException {
+    Vocabulary vocab =
+        Vocabulary.fromCaptions(List.of("a man in a red coat", "a woman in a blue skirt"), 1);
+    TbpsModel m =
+        TbpsModel.create(
+            ModelConfig.preset("micro", 4, vocab.size())
+                .withImageSize(32, 16)
+                .withMaxLength(8)
+                .withSeed(seed));
+    m.putAttachment(ModelBundle.ATT_VOCABULARY, vocab.toJson());
+    m.putAttachment(ModelBundle.ATT_PREPROCESSING, ImageSettings.imagenet(32, 16).toJson());
+    m.save(file, false);
+    return file;
+  }
+}

@@ -1,0 +1,138 @@
+package org.tbps4j.search;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.tbps4j.data.image.ImageLoader;
+import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.TbpsModel;
+
+/**
+ * A trained model with everything inference needs, opened from the {@code model.zip} the trainer
+ * writes: the network, its vocabulary, its image preprocessing, the training config as text (when
+ * stored) and the file's content hash (SHA-256 of its bytes), which ties an index to the model that
+ * built it.
+ *
+ * @param file the model file
+ * @param contentHash lower-case hex SHA-256 of the file's bytes
+ * @param model the network (inference outputs)
+ * @param vocabulary the training vocabulary
+ * @param images the image preprocessing (input size, normalisation)
+ * @param configText the training config as the trainer stored it (YAML), if present
+ */
+public record ModelBundle(
+    Path file,
+    String contentHash,
+    TbpsModel model,
+    Vocabulary vocabulary,
+    ImageSettings images,
+    Optional<String> configText) {
+
+  /** Attachment with the vocabulary ({@link Vocabulary#toJson()}). */
+  public static final String ATT_VOCABULARY = "vocabulary.json";
+
+  /** Attachment with the training class mapping (train ids to class indices). */
+  public static final String ATT_CLASSES = "classes.json";
+
+  /** Attachment with the image preprocessing ({@link ImageSettings#toJson()}). */
+  public static final String ATT_PREPROCESSING = "preprocessing.json";
+
+  /** Attachment with the run record (versions, seeds, dataset hash). */
+  public static final String ATT_RUN = "run.json";
+
+  /** Attachment with the resolved training config (YAML). */
+  public static final String ATT_CONFIG = "config.yaml";
+
+  /**
+   * Opens a model file written by the trainer.
+   *
+   * @param file {@code model.zip} (or a checkpoint)
+   * @return the bundle
+   * @throws IOException on read errors
+   * @throws IllegalArgumentException when the file lacks an attachment inference needs (the message
+   *     names the file and the attachment)
+   */
+  public static ModelBundle open(Path file) throws IOException {
+    String hash = sha256(file);
+    TbpsModel m = TbpsModel.load(file, false);
+    String vocab = require(m, file, ATT_VOCABULARY);
+    String pre = require(m, file, ATT_PREPROCESSING);
+    return new ModelBundle(
+        file,
+        hash,
+        m,
+        Vocabulary.fromJson(vocab, file + "!" + ATT_VOCABULARY),
+        ImageSettings.fromJson(pre, file + "!" + ATT_PREPROCESSING),
+        m.attachmentText(ATT_CONFIG));
+  }
+
+  private static String require(TbpsModel m, Path file, String name) {
+    return m.attachmentText(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    file
+                        + ": not a trained TBPS4J model (no "
+                        + name
+                        + " inside; attachments: "
+                        + List.copyOf(m.attachmentNames())
+                        + ")"));
+  }
+
+  /**
+   * The SHA-256 of a file's bytes.
+   *
+   * @param file the file
+   * @return lower-case hex digest
+   * @throws IOException on read errors
+   */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /**
+   * An image loader with the model's preprocessing.
+   *
+   * @return a new loader
+   */
+  public ImageLoader loader() {
+    return new ImageLoader(images);
+  }
+
+  /**
+   * Token length the model was trained with.
+   *
+   * @return L
+   */
+  public int maxLength() {
+    return model.config().maxLength();
+  }
+
+  /**
+   * Embedding dimension.
+   *
+   * @return D
+   */
+  public int dim() {
+    return model.config().embeddingDim();
+  }
+}

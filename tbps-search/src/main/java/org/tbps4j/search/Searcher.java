@@ -1,0 +1,145 @@
+package org.tbps4j.search;
+
+import java.io.IOException;
+import java.util.List;
+import org.tbps4j.search.index.IndexHit;
+import org.tbps4j.search.index.IndexInfo;
+import org.tbps4j.search.index.SearchMode;
+import org.tbps4j.search.index.VectorIndex;
+
+/**
+ * Answers text queries against an index: embed the query ({@link QueryEncoder}), ask the index for
+ * the nearest images. Thread-safe when the encoder and the index are.
+ */
+public final class Searcher {
+  private final QueryEncoder encoder;
+  private final VectorIndex index;
+
+  /**
+   * A searcher over an index.
+   *
+   * @param encoder the query encoder
+   * @param index the index
+   */
+  public Searcher(QueryEncoder encoder, VectorIndex index) {
+    this.encoder = encoder;
+    this.index = index;
+  }
+
+  /**
+   * A searcher for a trained model over an index it built: the index's model hash must be the
+   * bundle's.
+   *
+   * @param bundle the model
+   * @param index the index
+   * @return the searcher
+   * @throws IOException when the index metadata cannot be read
+   * @throws IllegalArgumentException when the index was built by another model or is empty
+   */
+  public static Searcher of(ModelBundle bundle, VectorIndex index) throws IOException {
+    IndexInfo info =
+        index
+            .info()
+            .orElseThrow(
+                () -> new IllegalArgumentException(index.describe() + ": the index is empty"));
+    requireSameModel(info, bundle, index.describe());
+    return new Searcher(new ModelQueryEncoder(bundle), index);
+  }
+
+  /**
+   * A searcher for a server: as {@link #of}, with concurrent queries grouped into one forward pass
+   * ({@link BatchingQueryEncoder}, at most 64 per pass).
+   *
+   * @param bundle the model
+   * @param index the index
+   * @return the searcher
+   * @throws IOException when the index metadata cannot be read
+   * @throws IllegalArgumentException when the index was built by another model or is empty
+   */
+  public static Searcher forServing(ModelBundle bundle, VectorIndex index) throws IOException {
+    Searcher s = of(bundle, index);
+    return new Searcher(new BatchingQueryEncoder(s.encoder, 64, 4096), index);
+  }
+
+  /**
+   * Refuses a model other than the one that built the index.
+   *
+   * @param info the index metadata
+   * @param bundle the model
+   * @param where the index, for the message
+   * @throws IllegalArgumentException naming both hashes when they differ
+   */
+  public static void requireSameModel(IndexInfo info, ModelBundle bundle, String where) {
+    if (!info.modelHash().equals(bundle.contentHash())) {
+      throw new IllegalArgumentException(
+          where
+              + " was built with another model (sha256 "
+              + info.modelHash().substring(0, 12)
+              + "…, "
+              + info.modelFile()
+              + "); "
+              + bundle.file()
+              + " has sha256 "
+              + bundle.contentHash().substring(0, 12)
+              + "…: rebuild the index with this model or query it with that one");
+    }
+    if (info.dim() != bundle.dim()) {
+      throw new IllegalArgumentException(
+          where + " holds " + info.dim() + "-d vectors, the model embeds " + bundle.dim());
+    }
+  }
+
+  /**
+   * The query encoder.
+   *
+   * @return the encoder
+   */
+  public QueryEncoder encoder() {
+    return encoder;
+  }
+
+  /**
+   * The index.
+   *
+   * @return the index
+   */
+  public VectorIndex index() {
+    return index;
+  }
+
+  /**
+   * What one search returned.
+   *
+   * @param hits the ranked hits
+   * @param embedMillis time to embed the query
+   * @param searchMillis time the index took
+   */
+  public record Result(List<IndexHit> hits, double embedMillis, double searchMillis) {
+    /**
+     * Total time.
+     *
+     * @return embedding plus search, milliseconds
+     */
+    public double totalMillis() {
+      return embedMillis + searchMillis;
+    }
+  }
+
+  /**
+   * Searches for one text query.
+   *
+   * @param text the query
+   * @param k hits wanted
+   * @param mode HNSW or exact
+   * @return the hits and the time taken
+   * @throws IOException on index read errors
+   */
+  public Result search(String text, int k, SearchMode mode) throws IOException {
+    long t0 = System.nanoTime();
+    float[] q = encoder.encode(List.of(text))[0];
+    long t1 = System.nanoTime();
+    List<IndexHit> hits = index.search(q, k, mode);
+    long t2 = System.nanoTime();
+    return new Result(hits, (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+  }
+}

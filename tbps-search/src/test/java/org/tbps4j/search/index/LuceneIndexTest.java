@@ -1,0 +1,199 @@
+package org.tbps4j.search.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tbps4j.search.ImageItem;
+import org.tbps4j.search.Planted;
+
+class LuceneIndexTest {
+  @TempDir Path tmp;
+
+  /** Brute force in double precision: the reference for exact search. */
+  private static List<Integer> reference(float[][] v, float[] q, int k) {
+    return IntStream.range(0, v.length)
+        .boxed()
+        .sorted(
+            Comparator.comparingDouble(
+                    (Integer i) -> {
+                      double s = 0;
+                      for (int j = 0; j < q.length; j++) {
+                        s += (double) q[j] * v[i][j];
+                      }
+                      return -s;
+                    })
+                .thenComparing(i -> i))
+        .limit(k)
+        .toList();
+  }
+
+  @Test
+  void exactSearchEqualsBruteForceAndHnswRecallIsHigh() throws Exception {
+    int n = 2000;
+    int d = 32;
+    float[][] v = Planted.unitVectors(n, d, 1);
+    List<String> paths = Planted.paths(n);
+    Planted.build(tmp.resolve("idx"), tmp, paths, v);
+    float[][] queries = Planted.unitVectors(50, d, 2);
+    double recall = 0;
+    try (LuceneIndex idx = LuceneIndex.openReadOnly(tmp.resolve("idx"))) {
+      assertEquals(n, idx.size());
+      for (float[] q : queries) {
+        List<IndexHit> exact = idx.search(q, 10, SearchMode.EXACT);
+        List<Integer> ref = reference(v, q, 10);
+        assertEquals(
+            ref.stream().map(paths::get).toList(),
+            exact.stream().map(h -> h.image().path()).toList());
+        for (int i = 0; i < 10; i++) {
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            s += (double) q[j] * v[ref.get(i)][j];
+          }
+          assertEquals(s, exact.get(i).score(), 1e-5);
+        }
+        Set<String> truth = new HashSet<>(exact.stream().map(h -> h.image().path()).toList());
+        List<IndexHit> approx = idx.search(q, 10, SearchMode.HNSW);
+        assertEquals(10, approx.size());
+        recall += approx.stream().filter(h -> truth.contains(h.image().path())).count() / 10.0;
+        // HNSW scores are the same cosine (from Lucene's (1 + cos) / 2)
+        for (IndexHit h : approx) {
+          int i = paths.indexOf(h.image().path());
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            s += (double) q[j] * v[i][j];
+          }
+          assertEquals(s, h.score(), 1e-5);
+        }
+      }
+    }
+    recall /= queries.length;
+    assertTrue(recall >= 0.95, "HNSW recall@10 against exact " + recall);
+  }
+
+  @Test
+  void storesPathIdAndSizeAndMetadata() throws Exception {
+    Path dir = tmp.resolve("idx");
+    float[][] v = Planted.unitVectors(3, 8, 3);
+    try (LuceneIndex idx = LuceneIndex.openWritable(dir, 8, 50)) {
+      assertTrue(idx.info().isEmpty());
+      idx.add(
+          List.of(
+              new IndexedImage("a/x.jpg", 7, 64, 128),
+              new IndexedImage("a/y.jpg", ImageItem.UNKNOWN_ID, 10, 20),
+              new IndexedImage("b.png", -3, 1, 2)),
+          v);
+      idx.commit(Planted.info(8, tmp));
+    }
+    try (LuceneIndex idx = LuceneIndex.openReadOnly(dir)) {
+      assertEquals(Planted.info(8, tmp), idx.info().orElseThrow());
+      assertEquals(Set.of("a/x.jpg", "a/y.jpg", "b.png"), idx.paths());
+      assertEquals(new IndexedImage("a/x.jpg", 7, 64, 128), idx.get("a/x.jpg").orElseThrow());
+      IndexedImage y = idx.get("a/y.jpg").orElseThrow();
+      assertFalse(y.hasId());
+      assertEquals(-3, idx.get("b.png").orElseThrow().personId());
+      assertTrue(idx.get("a").isEmpty());
+      IndexHit top = idx.search(v[1], 1, SearchMode.EXACT).get(0);
+      assertEquals("a/y.jpg", top.image().path());
+      assertEquals(1.0, top.score(), 1e-5);
+    }
+  }
+
+  @Test
+  void addReplacesSamePathRemoveDeletesAndUncommittedWorkIsDropped() throws Exception {
+    Path dir = tmp.resolve("idx");
+    float[][] v = Planted.unitVectors(4, 8, 4);
+    try (LuceneIndex idx = LuceneIndex.openWritable(dir, 16, 100)) {
+      idx.add(
+          List.of(new IndexedImage("p1.jpg", 1, 1, 1), new IndexedImage("p2.jpg", 2, 1, 1)),
+          new float[][] {v[0], v[1]});
+      idx.commit(Planted.info(8, tmp));
+      // the same path again: replaced, not duplicated
+      idx.add(List.of(new IndexedImage("p1.jpg", 5, 1, 1)), new float[][] {v[2]});
+      idx.commit(Planted.info(8, tmp));
+      assertEquals(2, idx.size());
+      assertEquals(5, idx.get("p1.jpg").orElseThrow().personId());
+      assertEquals(1, idx.remove(List.of("p2.jpg", "nothing.jpg")));
+      idx.commit(Planted.info(8, tmp));
+      assertEquals(Set.of("p1.jpg"), idx.paths());
+      // added but never committed: gone after close, as after a kill
+      idx.add(List.of(new IndexedImage("p3.jpg", 3, 1, 1)), new float[][] {v[3]});
+    }
+    try (LuceneIndex idx = LuceneIndex.openReadOnly(dir)) {
+      assertEquals(Set.of("p1.jpg"), idx.paths());
+      assertEquals("p1.jpg", idx.search(v[2], 5, SearchMode.HNSW).get(0).image().path());
+    }
+  }
+
+  @Test
+  void aReaderSeesAnotherWritersCommitsAfterRefresh() throws Exception {
+    Path dir = tmp.resolve("idx");
+    float[][] v = Planted.unitVectors(2, 8, 5);
+    try (LuceneIndex w = LuceneIndex.openWritable(dir, 16, 100)) {
+      w.add(List.of(new IndexedImage("a.jpg", 1, 1, 1)), new float[][] {v[0]});
+      w.commit(Planted.info(8, tmp));
+      try (LuceneIndex r = LuceneIndex.openReadOnly(dir)) {
+        assertEquals(1, r.size());
+        w.add(List.of(new IndexedImage("b.jpg", 2, 1, 1)), new float[][] {v[1]});
+        w.commit(Planted.info(8, tmp));
+        assertEquals(1, r.size());
+        r.refresh();
+        assertEquals(2, r.size());
+      }
+    }
+  }
+
+  @Test
+  void badInputIsNamed() throws Exception {
+    Path dir = tmp.resolve("idx");
+    // a second writer
+    try (LuceneIndex w = LuceneIndex.openWritable(dir, 16, 100)) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> LuceneIndex.openWritable(dir, 16, 100));
+      assertEquals(
+          dir + ": the index is being written by another process (Lucene's write.lock is held)",
+          e.getMessage());
+      // not unit length, not finite
+      IllegalArgumentException u =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> w.add(List.of(new IndexedImage("a.jpg", 1, 1, 1)), new float[][] {{1, 1}}));
+      assertEquals(
+          "the embedding of a.jpg has squared norm 2.000000; the index needs unit vectors",
+          u.getMessage());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> w.add(List.of(new IndexedImage("a.jpg", 1, 1, 1)), new float[][] {{Float.NaN, 0}}));
+    }
+    // a directory with no index, an empty directory, a missing one
+    Files.createDirectories(tmp.resolve("empty"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> LuceneIndex.openReadOnly(tmp.resolve("empty")));
+    assertEquals(tmp.resolve("empty") + ": no index in this directory", e.getMessage());
+    assertThrows(
+        java.nio.file.NoSuchFileException.class,
+        () -> LuceneIndex.openReadOnly(tmp.resolve("nope")));
+    // stored paths are relative and normal
+    for (String bad :
+        new String[] {
+          "/etc/passwd", "../x.jpg", "a/../b.jpg", "a//b.jpg", "./a.jpg", "a\\b.jpg", "a\nb.jpg", ""
+        }) {
+      assertThrows(IllegalArgumentException.class, () -> new IndexedImage(bad, 1, 1, 1), bad);
+    }
+    List<String> ok = new ArrayList<>(List.of("a.jpg", "cam 1/ü.png"));
+    ok.forEach(p -> new IndexedImage(p, 1, 1, 1));
+  }
+}
