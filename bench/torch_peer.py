@@ -139,7 +139,10 @@ ARCHITECTURES = {
 
 # `--arch` presets: image path, text path, head, classifier bias
 ARCH_PRESETS = {
+    # the tiny preset before the network redesign (projection heads, bottleneck text path)
     "ours": {"image_net": "tiny", "text": "bottleneck", "head": "proj", "classifier_bias": True},
+    # the current `tiny` preset of TBPS4J (batch-norm heads, kernel-3 residual text path)
+    "tiny": {"image_net": "tiny", "text": "conv3", "head": "bn", "classifier_bias": True},
     "lean": {"image_net": "lean", "text": "conv3", "head": "bn", "classifier_bias": False},
 }
 LEAN_STEM, LEAN_WIDTHS = 32, (64, 128, 256)

@@ -158,11 +158,35 @@ public final class EvalCommand implements Callable<Integer> {
       int samples,
       Map<String, String> extra)
       throws java.io.IOException {
+    writeReport(
+        run,
+        o,
+        data,
+        file,
+        samples,
+        extra,
+        run.file().toAbsolutePath().getParent().resolve("metrics.json"));
+  }
+
+  /**
+   * Writes the HTML report with the training curves of a given run history.
+   *
+   * @param history the run's {@code metrics.json} (loss terms, validations); left out of the report
+   *     when the file does not exist
+   */
+  static void writeReport(
+      SavedRun run,
+      SplitEvaluator.Outcome o,
+      Path data,
+      Path file,
+      int samples,
+      Map<String, String> extra,
+      Path history)
+      throws java.io.IOException {
     Map<String, String> header = new LinkedHashMap<>();
     header.put("model", run.file().toAbsolutePath().toString());
     header.put("dataset", data.toAbsolutePath().toString());
     header.putAll(extra);
-    Path history = run.file().toAbsolutePath().getParent().resolve("metrics.json");
     HtmlReport.write(
         new HtmlReport.Input(
             "TBPS4J evaluation",

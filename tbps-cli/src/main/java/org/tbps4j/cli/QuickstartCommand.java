@@ -194,7 +194,9 @@ public final class QuickstartCommand implements Callable<Integer> {
     extra.put(
         "oracle R@1 (perfect attribute matcher)",
         String.format(java.util.Locale.ROOT, "%.2f", oracleR1));
-    EvalCommand.writeReport(saved, outcome, dataDir, report, 12, extra);
+    // the training curves (loss terms, validation R@1) come from the run's history
+    EvalCommand.writeReport(
+        saved, outcome, dataDir, report, 12, extra, runDir.resolve(Trainer.METRICS_JSON));
     double total = (System.nanoTime() - t0) / 1e9;
     m.put("seconds_total", Math.round(total * 10) / 10.0);
     m.put("seconds_data", Math.round(dataSeconds * 10) / 10.0);

@@ -376,6 +376,18 @@ public final class TrainBench implements Callable<Integer> {
                 Integer.toString(mc.vocabularySize()),
                 "--classes",
                 Integer.toString(mc.numClasses()),
+                // the same heads and text path as the Java model (docs/models.md)
+                "--image-net",
+                "tiny",
+                "--head",
+                mc.head() == ModelConfig.Head.BN ? "bn" : "proj",
+                "--text",
+                mc.textPath() == ModelConfig.TextPath.CONV ? "conv3" : "bottleneck",
+                "--text-width",
+                Integer.toString(
+                    org.tbps4j.model.layers.Architecture.of(mc.preset()).text().convWidth()),
+                "--classifier-bias",
+                "yes",
                 "--lookup",
                 lookup,
                 "--unique-capacity",

@@ -192,8 +192,10 @@ public final class TrainCommand implements Callable<Integer> {
                 true,
                 StandardCharsets.UTF_8)) {
       List<TrainingListener> listeners = new ArrayList<>();
-      listeners.add(new ProgressListener(System.err, System.console() != null, 0.5));
-      listeners.add(new ProgressListener(logFile, false, 10));
+      double budget = maxMinutes == null ? 0 : maxMinutes * 60;
+      listeners.add(
+          new ProgressListener(System.err, System.console() != null, 0.5).withBudget(budget));
+      listeners.add(new ProgressListener(logFile, false, 10).withBudget(budget));
       listeners.addAll(extraListeners);
       dash.listener().ifPresent(listeners::add);
       dash.announce(out, spec.commandLine().getErr());

@@ -177,6 +177,37 @@ class TorchPeerAccuracyTest {
   }
 
   /**
+   * The twin of today's {@code tiny} preset ({@code --arch tiny}: batch-norm heads, kernel-3 text
+   * path, classifier with bias) has exactly as many parameters as the Java model built from the
+   * preset, at two vocabulary and class counts.
+   */
+  @Test
+  void theTinyTwinHasTheJavaPresetsParameters() throws Exception {
+    for (int[] vc : new int[][] {{300, 800}, {5000, 1000}}) {
+      org.tbps4j.model.ModelConfig mc = org.tbps4j.model.ModelConfig.preset("tiny", vc[1], vc[0]);
+      long java;
+      try (org.tbps4j.model.TbpsModel m = org.tbps4j.model.TbpsModel.create(mc)) {
+        java = m.parameterCount();
+      }
+      JsonNode out =
+          json(
+              BenchPython.run(
+                  PEER,
+                  "--mode",
+                  "params",
+                  "--arch",
+                  "tiny",
+                  "--vocab",
+                  Integer.toString(vc[0]),
+                  "--classes",
+                  Integer.toString(vc[1]),
+                  "--threads",
+                  "1"));
+      assertEquals(java, out.path("parameters").asLong(), "V " + vc[0] + ", C " + vc[1]);
+    }
+  }
+
+  /**
    * The script's R@K / mAP / mINP equal {@code tbps score} on the hand case (a skipped query) and
    * on a random matrix with many ties (scores on a coarse grid), where the tie rule decides ranks.
    */

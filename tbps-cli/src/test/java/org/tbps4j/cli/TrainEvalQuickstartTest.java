@@ -281,7 +281,15 @@ class TrainEvalQuickstartTest {
         m.get("R@1").asDouble() / m.get("oracle_R@1").asDouble(),
         m.get("R@1_fraction_of_oracle").asDouble(),
         1e-12);
-    assertTrue(Files.isRegularFile(out.resolve("report.html")));
+    String html = Files.readString(out.resolve("report.html"));
+    // the report carries the run's training curves (loss terms every 10 steps, validations)
+    JsonNode history = Json.MAPPER.readTree(out.resolve("run").resolve("metrics.json").toFile());
+    assertTrue(history.get("iterations").size() > 1, "the run recorded loss terms");
+    assertTrue(html.contains("Training curves"), "training curves in the report");
+    assertTrue(html.contains("loss terms (unweighted) and total"), "loss-term chart");
+    if (history.get("validation").size() > 0) {
+      assertTrue(html.contains("validation (percent)"), "validation chart");
+    }
     assertTrue(Files.isRegularFile(out.resolve("model.zip")));
     assertTrue(q.out().contains("quickstart done"), q.out());
   }

@@ -478,6 +478,7 @@ public final class TbpsModel implements AutoCloseable {
       return;
     }
     closed = true;
+    org.tbps4j.model.exec.FastExecution.forget(sd);
     java.util.Set<INDArray> seen =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (SDVariable v : sd.variables()) {

@@ -445,7 +445,8 @@ public final class Trainer {
           // process's first step: building the gradient graph is a one-off cost, not training
           clock.start();
         } else {
-          model.sameDiff().fit(b, terms);
+          // the same step with a session kept across steps (docs/samediff-executor.md)
+          org.tbps4j.model.exec.FastExecution.fit(model.sameDiff(), b, terms);
         }
         double seconds = (System.nanoTime() - s0) / 1e9;
         Map<String, Double> values = terms.lastValues(LossNames.TOTAL);

@@ -280,7 +280,10 @@ class TrainerTest {
     long firstEpochEnd = store.iterations().get(0);
     Map<String, INDArray> afterStage1 =
         TinyRuns.parameters(store.dir().resolve("ckpt-" + firstEpochEnd + ".zip"));
-    Map<String, INDArray> end = TinyRuns.parameters(run.resolve("model.zip"));
+    // the last checkpoint, not model.zip: that is the best validated model, which may be stage 1's
+    List<Long> saved = store.iterations();
+    Map<String, INDArray> end =
+        TinyRuns.parameters(store.dir().resolve("ckpt-" + saved.get(saved.size() - 1) + ".zip"));
     int backbone = 0;
     for (String name : afterStage1.keySet()) {
       INDArray init = initial.sameDiff().getArrForVarName(name);

@@ -167,6 +167,19 @@ public final class FastExecution {
   }
 
   /**
+   * Drops this thread's handle if it trains {@code sd} (a model being closed: its session's arrays
+   * are not kept alive past it).
+   *
+   * @param sd the graph
+   */
+  public static void forget(SameDiff sd) {
+    FastExecution h = LAST.get();
+    if (h != null && h.sd == sd) {
+      LAST.remove();
+    }
+  }
+
+  /**
    * The graph this handle trains.
    *
    * @return the graph

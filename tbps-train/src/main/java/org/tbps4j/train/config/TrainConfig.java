@@ -313,7 +313,8 @@ public record TrainConfig(
           padCrop,
           workers,
           skipBadImages,
-          lenient);
+          lenient,
+          imageCheck);
     }
   }
 

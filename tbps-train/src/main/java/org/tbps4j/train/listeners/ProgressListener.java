@@ -17,6 +17,8 @@ public final class ProgressListener implements TrainingListener {
   private double emaSeconds = -1;
   private long startIteration;
   private boolean lineOpen;
+  private double budgetSeconds;
+  private long firstStepNanos;
 
   /**
    * Creates a progress printer.
@@ -31,10 +33,24 @@ public final class ProgressListener implements TrainingListener {
     this.interval = intervalSeconds;
   }
 
+  /**
+   * Tells the printer that the run stops after a time budget: the bar and the ETA then show
+   * whichever ends first, the iterations or the budget (counted from this process's first step, as
+   * the trainer counts it; a resumed run's earlier time is not known here, so its ETA errs long).
+   *
+   * @param seconds the budget, 0 for none
+   * @return this printer
+   */
+  public ProgressListener withBudget(double seconds) {
+    this.budgetSeconds = Math.max(0, seconds);
+    return this;
+  }
+
   @Override
   public void runStarted(long start, long total) {
     startIteration = start;
     lastPrintNanos = 0;
+    firstStepNanos = 0;
   }
 
   @Override
@@ -44,12 +60,17 @@ public final class ProgressListener implements TrainingListener {
       emaSeconds = emaSeconds < 0 ? r.seconds() : 0.9 * emaSeconds + 0.1 * r.seconds();
     }
     long now = System.nanoTime();
+    if (firstStepNanos == 0) {
+      firstStepNanos = now;
+    }
     boolean last = r.iteration() + 1 >= r.totalIterations();
     if (!last && lastPrintNanos != 0 && (now - lastPrintNanos) / 1e9 < interval) {
       return;
     }
     lastPrintNanos = now;
-    String line = format(r, emaSeconds);
+    double left =
+        budgetSeconds > 0 ? Math.max(0, budgetSeconds - (now - firstStepNanos) / 1e9) : -1;
+    String line = format(r, emaSeconds, left, budgetSeconds);
     if (tty) {
       out.print("\r\033[2K" + line);
       lineOpen = true;
@@ -93,8 +114,27 @@ public final class ProgressListener implements TrainingListener {
    * @return the line
    */
   static String format(IterationReport r, double secondsPerStep) {
+    return format(r, secondsPerStep, -1, 0);
+  }
+
+  /**
+   * Formats one progress line of a run with a time budget.
+   *
+   * @param r the step
+   * @param secondsPerStep smoothed seconds per step, or negative when unknown
+   * @param budgetLeft seconds of the budget left, or negative without a budget
+   * @param budget the whole budget in seconds (used when {@code budgetLeft >= 0})
+   * @return the line; bar and ETA follow the budget when it ends before the iterations do
+   */
+  static String format(IterationReport r, double secondsPerStep, double budgetLeft, double budget) {
     long done = r.iteration() + 1;
     double frac = r.totalIterations() == 0 ? 1 : Math.min(1, done / (double) r.totalIterations());
+    long remaining = Math.max(0, r.totalIterations() - done);
+    boolean budgetFirst =
+        budgetLeft >= 0 && (secondsPerStep <= 0 || budgetLeft < remaining * secondsPerStep);
+    if (budgetFirst && budget > 0) {
+      frac = Math.max(frac, Math.min(1, 1 - budgetLeft / budget));
+    }
     int width = 20;
     int filled = (int) Math.round(frac * width);
     StringBuilder sb = new StringBuilder();
@@ -109,13 +149,14 @@ public final class ProgressListener implements TrainingListener {
             "#".repeat(filled) + ".".repeat(width - filled),
             100 * frac));
     if (secondsPerStep > 0) {
-      long remaining = Math.max(0, r.totalIterations() - done);
       sb.append(
           String.format(
               Locale.ROOT,
               " %.0f img/s ETA %s",
               r.batchSize() / secondsPerStep,
-              duration(remaining * secondsPerStep)));
+              budgetFirst
+                  ? duration(budgetLeft) + " (time budget)"
+                  : duration(remaining * secondsPerStep)));
     }
     sb.append(String.format(Locale.ROOT, " lr %.2e", r.learningRate()));
     for (Map.Entry<String, Double> t : r.terms().entrySet()) {

@@ -38,6 +38,17 @@ class ProgressAndGuardTest {
   }
 
   @Test
+  void aTimeBudgetThatEndsFirstDrivesTheBarAndTheEta() {
+    // 50 steps left at 0.5 s = 25 s, but only 12 s of a 48 s budget remain: 75 % done, ETA 12 s
+    String line = ProgressListener.format(report(49, terms(1.5, 2.25)), 0.5, 12, 48);
+    assertTrue(line.contains("###############.....  75%"), line);
+    assertTrue(line.contains("ETA 12s (time budget)"), line);
+    // a budget that outlasts the iterations changes nothing
+    String later = ProgressListener.format(report(49, terms(1.5, 2.25)), 0.5, 100, 120);
+    assertEquals(ProgressListener.format(report(49, terms(1.5, 2.25)), 0.5), later);
+  }
+
+  @Test
   void logModePrintsLines() {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     ProgressListener p =
