@@ -11,6 +11,7 @@ import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNormDerivative;
+import org.nd4j.linalg.api.ops.impl.reduce.Moments;
 
 /**
  * Makes libnd4j's fused {@code batchnorm} / {@code batchnorm_bp} ops trainable in SameDiff M2.1
@@ -40,6 +41,14 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNormDerivative;
  * the zero gradients that flow back through those reductions add nothing. {@code
  * FusedBatchNormTest} checks outputs and gradients against the composed form in float64 and
  * float32.
+ *
+ * <p><b>The statistics in one op.</b> Those zero gradients still cost ops: the batch mean and the
+ * variance {@code mean((x − mean)²)} take five forward ops and about ten backward ops per layer,
+ * all multiplying zeros. {@link BatchMoments} computes both statistics with libnd4j's {@code
+ * moments} op (one op) and, when its outputs feed only fused batch-norms as their mean and variance
+ * of the same input, declares the gradient it passes back as zero (one op), which is exactly what
+ * the chain computed. Used anywhere else it differentiates as M2.1's {@link Moments} does. {@link
+ * #install()} registers it for {@code moments} the same way.
  */
 public final class FusedBatchNorm {
   private static volatile boolean installed;
@@ -47,8 +56,9 @@ public final class FusedBatchNorm {
   private FusedBatchNorm() {}
 
   /**
-   * Registers {@link TrainableBatchNorm} for the {@code batchnorm} op (idempotent, thread-safe).
-   * Called by {@link Layers} before a graph with a fused batch-norm is built and by model loading.
+   * Registers {@link TrainableBatchNorm} for the {@code batchnorm} op and {@link BatchMoments} for
+   * {@code moments} (idempotent, thread-safe). Called by {@link Layers} before a graph with a fused
+   * batch-norm is built and by model loading.
    *
    * @throws IllegalStateException if the registry of this ND4J version has another layout
    */
@@ -93,6 +103,8 @@ public final class FusedBatchNorm {
       if (v == BatchNorm.class) {
         e.setValue(TrainableBatchNorm.class);
         n++;
+      } else if (v == Moments.class) {
+        e.setValue(BatchMoments.class);
       } else if (v instanceof Map<?, ?> inner) {
         n += replace(inner);
       }
@@ -207,6 +219,62 @@ public final class FusedBatchNorm {
         out.add(inputTypes.get(0));
       }
       return out;
+    }
+  }
+
+  /**
+   * {@code moments} (mean and biased variance over axes) whose backward knows when it feeds fused
+   * batch-norms: then {@code batchnorm_bp} has already returned the complete input gradient
+   * (through the statistics) and zero gradients for them, so this op passes back zeros without
+   * differentiating them. Otherwise its gradient is {@link Moments}'s.
+   */
+  public static final class BatchMoments extends Moments {
+    /** For deserialisation. */
+    public BatchMoments() {}
+
+    /**
+     * Batch statistics of an activation.
+     *
+     * @param sd the graph
+     * @param input the activation
+     * @param axes the reduced axes (all but the channel axis)
+     */
+    public BatchMoments(SameDiff sd, SDVariable input, int... axes) {
+      super(sd, input, axes, false);
+    }
+
+    @Override
+    public List<SDVariable> doDiff(List<SDVariable> gradients) {
+      if (feedsOnlyBatchNormsOfItsInput()) {
+        return List.of(sameDiff.zerosLike(arg()));
+      }
+      return super.doDiff(gradients);
+    }
+
+    /** Whether output 0 is only a mean and output 1 only a variance of batch-norms of arg(). */
+    private boolean feedsOnlyBatchNormsOfItsInput() {
+      String in = arg().name();
+      String[] outs = sameDiff.getOutputsForOp(this);
+      if (outs == null || outs.length != 2) {
+        return false;
+      }
+      for (int k = 0; k < 2; k++) {
+        List<String> users = sameDiff.getVariables().get(outs[k]).getInputsForOp();
+        if (users == null || users.isEmpty()) {
+          return false;
+        }
+        for (String opName : users) {
+          var op = sameDiff.getOps().get(opName);
+          if (op == null || !(op.getOp() instanceof BatchNorm)) {
+            return false;
+          }
+          List<String> ins = op.getInputsToOp();
+          if (ins.size() < 3 || !ins.get(0).equals(in) || !ins.get(1 + k).equals(outs[k])) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
   }
 }

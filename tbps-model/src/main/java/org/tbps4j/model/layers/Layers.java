@@ -253,9 +253,9 @@ public final class Layers {
    * {@code BatchNormStatistics}). Training pass: activations {@code name/batchMean} and {@code
    * name/batchVar} (biased) feed the fused op, whose backward returns the whole input gradient
    * (through the statistics too). Inference pass: the fused op on the running statistics, which
-   * involves no other sample of the batch. Six ops forward and about ten backward (most of them on
-   * the statistics' zero gradients), where the composed form ({@link #composedBatchNorm}) needs
-   * about thirty.
+   * involves no other sample of the batch. The statistics come from one {@code moments} op whose
+   * backward is one zero tensor ({@link FusedBatchNorm.BatchMoments}): two ops forward and three
+   * backward, where the composed form ({@link #composedBatchNorm}) needs about thirty.
    *
    * @param name layer name
    * @param x input
@@ -278,11 +278,11 @@ public final class Layers {
     } else {
       sd.constant(name + GraphNames.BN_RUNNING_MEAN, Nd4j.zeros(dataType, channels));
       sd.constant(name + GraphNames.BN_RUNNING_VAR, Nd4j.ones(dataType, channels));
-      mean = sd.mean(name + GraphNames.BN_BATCH_MEAN, x, false, axes);
-      // the variance composed as mean((x − mean)²): with M2.1's variance op in its place the
-      // fused backward returns wrong gamma, beta and input gradients (FusedBatchNormTest)
-      SDVariable c = x.sub(conv ? sd.reshape(mean, 1, channels, 1, 1) : mean);
-      var = sd.mean(name + GraphNames.BN_BATCH_VAR, c.mul(c), false, axes);
+      // both statistics in one op whose backward is a single zero tensor (FusedBatchNorm): the
+      // fused backward already returns the input gradient through them
+      SDVariable[] m = new FusedBatchNorm.BatchMoments(sd, x, axes).outputVariables();
+      mean = sd.updateVariableNameAndReference(m[0], name + GraphNames.BN_BATCH_MEAN);
+      var = sd.updateVariableNameAndReference(m[1], name + GraphNames.BN_BATCH_VAR);
       batchNormLayers.add(name);
     }
     return new FusedBatchNorm.TrainableBatchNorm(sd, x, mean, var, gamma, beta, BN_EPSILON, 1)

@@ -151,4 +151,57 @@ class FusedBatchNormTest {
       assertTrue(maxAbs(grads.get(v)) > 0, "no gradient for " + v);
     }
   }
+
+  /**
+   * Where its outputs feed something other than a batch-norm of its input, {@code moments}
+   * differentiates as usual: {@code loss = Σ mean} gives {@code 1/n} for every input element, not
+   * the zero it passes back under a batch-norm.
+   */
+  @Test
+  void batchMomentsDifferentiateNormallyOutsideABatchNorm() {
+    FusedBatchNorm.install();
+    SameDiff sd = SameDiff.create();
+    Nd4j.getRandom().setSeed(3);
+    INDArray x = Nd4j.rand(DataType.DOUBLE, 4, 3, 2, 2);
+    SDVariable in = sd.var("x", x);
+    SDVariable[] m = new FusedBatchNorm.BatchMoments(sd, in, 0, 2, 3).outputVariables();
+    sd.sum("loss", m[0]);
+    sd.setLossVariables("loss");
+    INDArray dx = sd.calculateGradients(Map.of(), "x").get("x");
+    assertEquals(0, maxAbs(dx.sub(1.0 / 16)), 1e-12, "d(sum of channel means)/dx = 1/(N·H·W)");
+    INDArray ref = x.mean(0, 2, 3);
+    assertEquals(0, maxAbs(m[0].eval().sub(ref)), 1e-12, "mean");
+    INDArray c = x.sub(ref.reshape(1, 3, 1, 1));
+    assertEquals(0, maxAbs(m[1].eval().sub(c.mul(c).mean(0, 2, 3))), 1e-12, "biased variance");
+  }
+
+  /**
+   * The training pass of one fused layer costs two forward ops (moments, batchnorm) and, for the
+   * statistics, a single zero tensor backward: no reduction, subtraction or product of the composed
+   * statistics remains in the gradient graph.
+   */
+  @Test
+  void theStatisticsCostOneOpEachWay() {
+    SameDiff sd = SameDiff.create();
+    Layers layers = new Layers(sd, DataType.DOUBLE, 1, true);
+    SDVariable in = sd.var("x", Nd4j.rand(DataType.DOUBLE, 4, 3, 2, 2));
+    SDVariable y = layers.batchNorm("bn", in, 3, true);
+    sd.sum("loss", y.mul(y));
+    sd.setLossVariables("loss");
+    List<String> forward =
+        sd.getOps().values().stream().map(o -> o.getOp().opName()).sorted().toList();
+    assertEquals(List.of("batchnorm", "moments", "multiply", "reduce_sum"), forward);
+    sd.createGradFunction();
+    List<String> backward =
+        sd.getFunction("grad").getOps().values().stream()
+            .map(o -> o.getOp().opName())
+            .filter(n -> !forward.contains(n) || n.equals("moments"))
+            .sorted()
+            .toList();
+    assertTrue(backward.contains("batchnorm_bp"), backward.toString());
+    assertTrue(backward.contains("zeroslike"), backward.toString());
+    for (String gone : List.of("reduce_mean_bp", "subtract_bp", "reshape")) {
+      assertTrue(!backward.contains(gone), gone + " in " + backward);
+    }
+  }
 }
