@@ -310,6 +310,29 @@ public final class TrainBench implements Callable<Integer> {
       prof.put("step_seconds", round3(r.profileStepSeconds()));
       double total = r.profile().stream().mapToDouble(OpTimer.Entry::seconds).sum();
       prof.put("ops_seconds", round3(total));
+      // ops the executor runs per step, by kind (from the op's name: *_bp are gradient ops,
+      // *updater* the optimiser's if the session runs them — M2.1 applies Adam outside the session,
+      // one native op per parameter array, not counted here; the rest are forward ops and the
+      // gradient graph's helpers such as the adds that sum gradient contributions and zeroslike)
+      long all = r.profile().stream().mapToLong(OpTimer.Entry::calls).sum();
+      long bp =
+          r.profile().stream()
+              .filter(e -> e.type().endsWith("_bp"))
+              .mapToLong(OpTimer.Entry::calls)
+              .sum();
+      long upd =
+          r.profile().stream()
+              .filter(e -> e.type().contains("updater"))
+              .mapToLong(OpTimer.Entry::calls)
+              .sum();
+      prof.put("ops_per_step", all);
+      prof.put("backward_ops_per_step", bp);
+      prof.put("updater_ops_per_step", upd);
+      prof.put("other_ops_per_step", all - bp - upd);
+      // what the step spends outside op kernels: SameDiff's executor, listeners, Java
+      prof.put(
+          "outside_ops_share",
+          round3(Math.max(0, 1 - total / Math.max(1e-12, r.profileStepSeconds()))));
       List<Map<String, Object>> ops = new ArrayList<>();
       for (OpTimer.Entry e : r.profile()) {
         Map<String, Object> o = new LinkedHashMap<>();

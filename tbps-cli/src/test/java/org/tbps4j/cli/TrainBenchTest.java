@@ -97,10 +97,23 @@ class TrainBenchTest {
     double peak = out.path("sgemm").path("gflops").asDouble();
     assertEquals(row.path("achieved_gflops").asDouble() / peak, row.path("mfu").asDouble(), 2e-3);
     double shares = 0;
+    long calls = 0;
+    long bp = 0;
     for (JsonNode op : row.path("profile").path("ops")) {
       shares += op.path("share").asDouble();
+      calls += op.path("calls_per_step").asLong();
+      bp += op.path("op").asText().endsWith("_bp") ? op.path("calls_per_step").asLong() : 0;
     }
     assertEquals(1.0, shares, 0.02);
+    JsonNode prof = row.path("profile");
+    assertEquals(calls, prof.path("ops_per_step").asLong(), "ops per step = the sum by type");
+    assertEquals(bp, prof.path("backward_ops_per_step").asLong());
+    assertTrue(prof.has("updater_ops_per_step"), prof.toString());
+    assertEquals(
+        calls,
+        bp + prof.path("updater_ops_per_step").asLong() + prof.path("other_ops_per_step").asLong());
+    double outside = prof.path("outside_ops_share").asDouble();
+    assertTrue(outside >= 0 && outside < 1, prof.toString());
     assertTrue(row.path("embed_images_per_second").asDouble() > 0);
     assertTrue(row.path("peak_rss_mib").asLong() > 0);
   }

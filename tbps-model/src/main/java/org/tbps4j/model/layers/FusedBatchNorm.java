@@ -244,6 +244,11 @@ public final class FusedBatchNorm {
     }
 
     @Override
+    public void setPropertiesForFunction(Map<String, Object> properties) {
+      // the axes and keepDims travel in the op's arguments, which the kernel and doDiff read
+    }
+
+    @Override
     public List<SDVariable> doDiff(List<SDVariable> gradients) {
       if (feedsOnlyBatchNormsOfItsInput()) {
         return List.of(sameDiff.zerosLike(arg()));

@@ -16,6 +16,7 @@ import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.bench.FlopCounter;
 import org.tbps4j.model.bench.OpTimer;
+import org.tbps4j.model.exec.FastExecution;
 import org.tbps4j.train.ModelFactory;
 import org.tbps4j.train.config.TrainConfig;
 
@@ -146,14 +147,15 @@ public final class TrainBenchmark {
     long t0 = System.nanoTime();
     Quiet.run(() -> sd.fit(mds)); // builds the gradient graph (prints per op)
     double first = seconds(t0);
+    // later steps as the trainer takes them (docs/samediff-executor.md)
     for (int i = 0; i < options.warmup(); i++) {
-      sd.fit(mds);
+      FastExecution.fit(sd, mds);
     }
     double[] rates = new double[options.repeats()];
     for (int i = 0; i < options.repeats(); i++) {
       t0 = System.nanoTime();
       for (int s = 0; s < options.stepsPerRepeat(); s++) {
-        sd.fit(mds);
+        FastExecution.fit(sd, mds);
       }
       rates[i] = (double) batch * options.stepsPerRepeat() / seconds(t0);
     }
@@ -167,11 +169,11 @@ public final class TrainBenchmark {
     if (options.profileSteps() > 0) {
       OpTimer timer = new OpTimer(Operation.TRAINING);
       sd.setListeners(timer);
-      sd.fit(mds); // the listener's own warm-up
+      FastExecution.fit(sd, mds); // the listener's own warm-up
       timer.reset();
       t0 = System.nanoTime();
       for (int i = 0; i < options.profileSteps(); i++) {
-        sd.fit(mds);
+        FastExecution.fit(sd, mds);
       }
       profileStep = seconds(t0) / options.profileSteps();
       profile =
