@@ -78,14 +78,36 @@ final class Dashboard implements AutoCloseable {
               + " (while training; afterwards: tbps ui --stats "
               + files.runDir()
               + ")");
-      if (!isLoopback(server.host())) {
-        err.println(exposureWarning(server.host(), server.getPort()));
-      }
     } else if (files != null) {
       out.println("dashboard files: view them with tbps ui --stats " + files.runDir());
     }
     out.flush();
     err.flush();
+  }
+
+  /**
+   * The dashboard has no login, so it only listens on loopback: anything else is bad input with the
+   * way to reach it from another machine (docs/security.md).
+   *
+   * @param host the requested address
+   * @param flag the option that named it
+   * @param port the requested port (for the advice), null for the default
+   * @throws IllegalArgumentException for an address that is not loopback
+   */
+  static void requireLoopback(String host, String flag, Integer port) {
+    if (host != null && !isLoopback(host)) {
+      int p = port == null || port == 0 ? DashboardServer.DEFAULT_PORT : port;
+      throw new IllegalArgumentException(
+          flag
+              + " "
+              + host
+              + ": the dashboard has no login, so it listens on loopback only (127.0.0.1, ::1,"
+              + " localhost); to watch it from another machine forward the port, e.g. ssh -L "
+              + p
+              + ":localhost:"
+              + p
+              + " THIS_MACHINE");
+    }
   }
 
   static boolean isLoopback(String host) {
@@ -94,14 +116,6 @@ final class Dashboard implements AutoCloseable {
     } catch (UnknownHostException e) {
       return false;
     }
-  }
-
-  static String exposureWarning(String host, int port) {
-    return "warning: the dashboard listens on "
-        + host
-        + ": anyone who can reach this machine on port "
-        + port
-        + " can see it (it has no login)";
   }
 
   @Override

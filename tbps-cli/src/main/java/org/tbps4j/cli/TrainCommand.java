@@ -92,8 +92,8 @@ public final class TrainCommand implements Callable<Integer> {
       names = "--ui-host",
       paramLabel = "H",
       description =
-          "Dashboard address (with --ui; default 127.0.0.1 = this machine only; 0.0.0.0 ="
-              + " every interface, reachable by anyone who can reach the machine).")
+          "Dashboard loopback address (with --ui; default 127.0.0.1; the dashboard has no login,"
+              + " so other addresses are refused: forward the port with ssh -L instead).")
   String uiHost;
 
   @Option(
@@ -114,6 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--max-minutes must be > 0 (and finite), got " + maxMinutes);
     }
+    Dashboard.requireLoopback(uiHost, "--ui-host", uiPort);
     TrainConfig cfg;
     Path runDir;
     if (resume != null) {

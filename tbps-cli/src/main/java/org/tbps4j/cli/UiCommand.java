@@ -50,8 +50,8 @@ public final class UiCommand implements Callable<Integer> {
       paramLabel = "H",
       defaultValue = DashboardServer.LOOPBACK,
       description =
-          "Address to listen on (default ${DEFAULT-VALUE} = this machine only; 0.0.0.0 = every"
-              + " interface, reachable by anyone who can reach the machine).")
+          "Loopback address to listen on (default ${DEFAULT-VALUE}; the dashboard has no login, so"
+              + " other addresses are refused: forward the port with ssh -L instead).")
   String host;
 
   @Option(
@@ -66,6 +66,7 @@ public final class UiCommand implements Callable<Integer> {
     if (stopAfter < 0) {
       throw new IllegalArgumentException("--stop-after must be >= 0, got " + stopAfter);
     }
+    Dashboard.requireLoopback(host, "--host", port);
     Path file = RunStatsFollower.statsFileOf(stats);
     InMemoryStatsStorage shown = new InMemoryStatsStorage();
     RunStatsFollower follower = new RunStatsFollower(file, shown);
@@ -87,10 +88,6 @@ public final class UiCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       out.println("serving " + file + " at " + server.url() + " (Ctrl-C to stop)");
       out.flush();
-      if (!Dashboard.isLoopback(host)) {
-        spec.commandLine().getErr().println(Dashboard.exposureWarning(host, server.getPort()));
-        spec.commandLine().getErr().flush();
-      }
       if (stopAfter > 0) {
         stop.await(Math.round(stopAfter * 1000), TimeUnit.MILLISECONDS);
       } else {

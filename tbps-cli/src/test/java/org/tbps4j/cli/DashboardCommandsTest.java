@@ -153,6 +153,21 @@ class DashboardCommandsTest {
           "port " + port + " on 127.0.0.1 is already in use");
     }
     assertBadInput(CliRun.of("ui", "--stats", recorded.toString(), "--port", "70000"), "0..65535");
+    // no login, so never beyond loopback
+    assertBadInput(
+        CliRun.of("ui", "--stats", recorded.toString(), "--host", "0.0.0.0", "--port", "0"),
+        "--host 0.0.0.0: the dashboard has no login, so it listens on loopback only");
+    assertBadInput(
+        CliRun.of(
+            "train",
+            "--config",
+            "does-not-matter.yaml",
+            "--out",
+            dir.resolve("exposed").toString(),
+            "--ui",
+            "--ui-host",
+            "0.0.0.0"),
+        "ssh -L 9000:localhost:9000");
   }
 
   @Test

@@ -37,6 +37,10 @@ import org.tbps4j.data.text.Vocabulary;
  *
  * with {@code N = P·K}; the P identities are in groups of K consecutive rows.
  *
+ * <p><b>Flip.</b> An image whose caption names a side (a token starting with "left" or "right") is
+ * never mirrored: the flip drawn for its row is dropped (the draw still happens, so the other rows'
+ * augmentation does not depend on which captions name a side).
+ *
  * <p><b>Determinism.</b> Batch {@code b} of epoch {@code e} is a pure function of (seed, e, b): the
  * sampler's epoch plan depends only on (seed, e) and each sample's augmentation draws from its own
  * {@code Random(Seeds.mix(seed, e, b, row))}. Worker count and thread timing never change a batch,
@@ -68,6 +72,10 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   private final transient List<CaptionRecord> samples;
   private final int[] labels;
   private final int[][] tokens;
+
+  /** Per sample: its caption says left or right, so its image is never mirrored. */
+  private final boolean[] sided;
+
   private final transient ClassMapping classes;
   private final transient PkSampler sampler;
   private final transient Prefetcher<MultiDataSet> prefetcher;
@@ -205,10 +213,12 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     this.classes = dataset.trainClasses();
     this.labels = new int[samples.size()];
     this.tokens = new int[samples.size()][];
+    this.sided = new boolean[samples.size()];
     for (int i = 0; i < samples.size(); i++) {
       CaptionRecord c = samples.get(i);
       labels[i] = classes.classOf(c.personId());
       tokens[i] = vocabulary.encode(c.tokens(), config.maxLength());
+      sided[i] = mentionsASide(c.tokens());
     }
     PkSampler pk = new PkSampler(labels, config.p(), config.k(), Seeds.mix(config.seed(), 1));
     this.sampler =
@@ -403,6 +413,9 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       int s = rows[r];
       Random rnd = new Random(Seeds.mix(config.seed(), AUGMENT, e, batchIndex, r));
       Augmentation.Params aug = config.augmentation().sample(rnd);
+      if (aug.flip() && sided[s]) { // a mirrored "bag in her left hand" would contradict it
+        aug = new Augmentation.Params(false, aug.dy(), aug.dx());
+      }
       byte[] pixels = rgb[r] != null ? rgb[r] : substitute(rows, rgb, r);
       loader.normalise(pixels, aug, img, r * per);
       System.arraycopy(tokens[s], 0, tok, r * len, len);
@@ -413,6 +426,23 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     INDArray labelArray = Nd4j.createFromArray(lab);
     return new org.nd4j.linalg.dataset.MultiDataSet(
         new INDArray[] {images, tokenArray}, new INDArray[] {labelArray});
+  }
+
+  /**
+   * Whether a tokenized caption names a side ("left", "right", "leftmost", ...): mirroring its
+   * image would make the caption wrong (docs/data.md, "Augmentation").
+   *
+   * @param words the caption's tokens (lower case)
+   * @return true when a token starts with "left" or "right"
+   */
+  static boolean mentionsASide(List<String> words) {
+    for (String w : words) {
+      String t = w.toLowerCase(java.util.Locale.ROOT);
+      if (t.startsWith("left") || t.startsWith("right")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The decoded image, or null when it cannot be decoded and failures are being collected. */

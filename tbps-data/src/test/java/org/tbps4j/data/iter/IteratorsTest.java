@@ -195,6 +195,64 @@ class IteratorsTest {
     }
   }
 
+  /**
+   * A caption that names a side keeps its image unmirrored: with every caption saying "left" the
+   * flipping iterator hands out exactly the images of the non-flipping one; on the original
+   * captions it does mirror some.
+   */
+  @Test
+  void imagesWhoseCaptionNamesASideAreNeverFlipped() throws Exception {
+    Path sided = dir.resolve("sided");
+    java.nio.file.Files.createDirectories(sided);
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    var entries = json.readTree(dir.resolve("s").resolve("reid_raw.json").toFile());
+    for (var e : entries) {
+      var caps = (com.fasterxml.jackson.databind.node.ArrayNode) e.get("captions");
+      for (int i = 0; i < caps.size(); i++) {
+        caps.set(i, caps.get(i).asText() + " The bag is on her left.");
+      }
+      ((com.fasterxml.jackson.databind.node.ObjectNode) e).remove("processed_tokens");
+    }
+    json.writeValue(sided.resolve("reid_raw.json").toFile(), entries);
+    copyTree(dir.resolve("s").resolve("imgs"), sided.resolve("imgs"));
+    PedesDataset left = PedesDataset.load(DatasetFormat.CUHK_PEDES, sided).requireUsable();
+    Augmentation flip = new Augmentation(true, 0);
+    PkTrainingIterator.Config flipping = new PkTrainingIterator.Config(4, 2, 12, flip, 5, 1, 3);
+    PkTrainingIterator.Config plain =
+        new PkTrainingIterator.Config(4, 2, 12, Augmentation.NONE, 5, 1, 3);
+    Vocabulary v = left.vocabulary(1);
+    int differing = 0;
+    try (PkTrainingIterator a = new PkTrainingIterator(left, v, loader, flipping);
+        PkTrainingIterator b = new PkTrainingIterator(left, v, loader, plain);
+        PkTrainingIterator c = new PkTrainingIterator(ds, vocab, loader, flipping);
+        PkTrainingIterator d = new PkTrainingIterator(ds, vocab, loader, plain)) {
+      while (a.hasNext()) {
+        assertEquals(b.next().getFeatures(0), a.next().getFeatures(0), "never mirrored");
+      }
+      while (c.hasNext()) {
+        differing += c.next().getFeatures(0).equals(d.next().getFeatures(0)) ? 0 : 1;
+      }
+    }
+    assertTrue(differing > 0, "without a side in the captions some images are mirrored");
+    assertTrue(PkTrainingIterator.mentionsASide(List.of("a", "leftmost", "bag")));
+    assertTrue(PkTrainingIterator.mentionsASide(List.of("right")));
+    assertTrue(!PkTrainingIterator.mentionsASide(List.of("bright", "red", "shirt")));
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var walk = java.nio.file.Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (java.nio.file.Files.isDirectory(p)) {
+          java.nio.file.Files.createDirectories(t);
+        } else {
+          java.nio.file.Files.copy(p, t);
+        }
+      }
+    }
+  }
+
   @Test
   void galleryAndQueryIteratorsWalkTheSplitInFileOrder() throws Exception {
     long[] galleryIds = GalleryIterator.personIds(ds, Split.TEST);
