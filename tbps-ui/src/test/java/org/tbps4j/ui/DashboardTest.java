@@ -249,7 +249,9 @@ class DashboardTest {
       String points =
           "var p = $('#scoreiterchart').data('plot');"
               + " return p ? p.getData()[0].data.length : -1;";
+      // (until jQuery has run, "$" is undefined: keep polling rather than fail on a slow machine)
       new WebDriverWait(browser, Duration.ofSeconds(60))
+          .ignoring(org.openqa.selenium.JavascriptException.class)
           .until(b -> ((Number) browser.executeScript(points)).intValue() >= steps);
       // and that the score line was drawn: pixels of its colour (#FA5833) on the chart canvas
       String drawn =
