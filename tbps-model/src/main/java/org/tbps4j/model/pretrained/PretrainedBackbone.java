@@ -330,12 +330,17 @@ public final class PretrainedBackbone {
    * @throws IllegalArgumentException naming the tensor or the setting that does not fit
    */
   public int applyTo(TbpsModel model, String what) {
+    return copyInto(model, what, true);
+  }
+
+  /** {@link #applyTo}, optionally without the padding check (tests' negative control). */
+  int copyInto(TbpsModel model, String what, boolean checkPadding) {
     ModelConfig c = model.config();
     if (!preset.equals(c.preset())) {
       throw new IllegalArgumentException(
           what + ": the backbone is a " + preset + ", the model's preset is " + c.preset());
     }
-    if (c.imagePadding() != ModelConfig.ImagePadding.TORCHVISION) {
+    if (checkPadding && c.imagePadding() != ModelConfig.ImagePadding.TORCHVISION) {
       throw new IllegalArgumentException(
           what
               + ": the model pads its image convolutions as '"

@@ -1,6 +1,7 @@
 package org.tbps4j.model.pretrained;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -60,24 +61,46 @@ class ImportExactnessTest {
             .withMaxLength(4)
             .withTextEmbeddingSize(4)
             .withEmbeddingDim(8);
+    INDArray x = Nd4j.create(images, new long[] {n, 3, h, w}, 'c');
+    double scale = 0;
+    for (float r : ref) {
+      scale = Math.max(scale, Math.abs(r));
+    }
+    assertTrue(scale > 1e-3, "features are not trivially small: " + scale);
     try (TbpsModel model = TbpsModel.create(mc)) {
       int copied = bb.applyTo(model, file.toString());
       assertEquals(TorchvisionLayout.of(arch).layers().size() * 5, copied);
-      INDArray x = Nd4j.create(images, new long[] {n, 3, h, w}, 'c');
-      Map<String, INDArray> out =
-          model.sameDiff().output(model.imageInputs(x), GraphNames.IMAGE_FEATURES_INFERENCE);
-      float[] ours = out.get(GraphNames.IMAGE_FEATURES_INFERENCE).dup('c').data().asFloat();
-      assertEquals(ref.length, ours.length);
-      double scale = 0;
-      double diff = 0;
-      for (int i = 0; i < ref.length; i++) {
-        scale = Math.max(scale, Math.abs(ref[i]));
-        diff = Math.max(diff, Math.abs(ref[i] - ours[i]));
-      }
-      assertTrue(scale > 1e-3, "features are not trivially small: " + scale);
+      double diff = maxDiff(model, x, ref);
       assertTrue(
           diff <= 1e-4 * scale,
           arch + ": max abs difference " + diff + " at feature scale " + scale);
     }
+    if (arch.equals("resnet18")) {
+      // negative control: the same weights under SAME padding (windows shifted by one pixel on
+      // even sizes) are refused by applyTo, and forced in they compute something else
+      try (TbpsModel same = TbpsModel.create(mc.withImagePadding(ModelConfig.ImagePadding.SAME))) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> bb.applyTo(same, "b.zip"));
+        assertEquals(
+            "b.zip: the model pads its image convolutions as 'same', imported weights need"
+                + " 'torchvision'",
+            e.getMessage());
+        bb.copyInto(same, "b.zip", false);
+        double diff = maxDiff(same, x, ref);
+        assertTrue(diff > 1e-2 * scale, "SAME padding differs: " + diff + " at " + scale);
+      }
+    }
+  }
+
+  private static double maxDiff(TbpsModel model, INDArray x, float[] ref) {
+    Map<String, INDArray> out =
+        model.sameDiff().output(model.imageInputs(x), GraphNames.IMAGE_FEATURES_INFERENCE);
+    float[] ours = out.get(GraphNames.IMAGE_FEATURES_INFERENCE).dup('c').data().asFloat();
+    assertEquals(ref.length, ours.length);
+    double diff = 0;
+    for (int i = 0; i < ref.length; i++) {
+      diff = Math.max(diff, Math.abs(ref[i] - ours[i]));
+    }
+    return diff;
   }
 }
