@@ -123,4 +123,46 @@ class ImportBackboneCommandTest {
     assertBadInput(importBackbone(text, "resnet18"), "notes.onnx: not an ONNX model");
     assertBadInput(importBackbone(dir.resolve("absent.onnx"), "resnet18"), "--onnx: no such file");
   }
+
+  @Test
+  void prefixedNamesAreFoundAndDeeperNetworksOrWrongStridesAreRefused() throws Exception {
+    Path prefixed =
+        OnnxFiles.torchvisionFiles("resnet18", 7, "model.", Set.of(), Map.of())
+            .write(dir.resolve("p.onnx"));
+    CliRun ok =
+        CliRun.of(
+            "import-backbone",
+            "--onnx",
+            prefixed.toString(),
+            "--preset",
+            "resnet18",
+            "--out",
+            dir.resolve("p.zip").toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+    assertTrue(ok.out().contains("by-name"), ok.out());
+
+    Path deeper =
+        OnnxFiles.torchvisionFiles("resnet18", 8, "", Set.of(), Map.of())
+            .tensor("layer1.2.conv1.weight", new long[] {64, 64, 3, 3}, 0.1, 0, false)
+            .write(dir.resolve("deeper.onnx"));
+    assertBadInput(
+        importBackbone(deeper, "resnet18"),
+        "deeper.onnx: unexpected tensor 'layer1.2.conv1.weight': the resnet18 preset has no such"
+            + " layer");
+
+    // a ResNet whose first block of stage 2 strides in its second convolution, not its first
+    Path strides =
+        OnnxFiles.torchvisionFiles("resnet18", 9, "", Set.of(), Map.of())
+            .node(
+                "Conv",
+                new String[] {"x", "layer2.0.conv1.weight"},
+                new String[] {"y"},
+                Map.of("strides", new long[] {1, 1}, "pads", new long[] {1, 1, 1, 1}))
+            .write(dir.resolve("strides.onnx"));
+    assertBadInput(
+        importBackbone(strides, "resnet18"),
+        "strides.onnx: the convolution of tensor 'layer2.0.conv1.weight' has strides [1, 1], pads"
+            + " [1, 1, 1, 1], group 1; the resnet18 preset (torchvision's ResNet, stride on the 3x3)"
+            + " needs stride 2, padding 1");
+  }
 }

@@ -57,6 +57,30 @@ final class OnnxFiles {
     return this;
   }
 
+  /** Adds a node with integer-list attributes (strides, pads, ...). */
+  OnnxFiles node(String op, String[] inputs, String[] outputs, Map<String, long[]> ints) {
+    Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op);
+    for (String i : inputs) {
+      n.addInput(i);
+    }
+    for (String o : outputs) {
+      n.addOutput(o);
+    }
+    ints.forEach(
+        (name, v) -> {
+          Onnx.AttributeProto.Builder a =
+              Onnx.AttributeProto.newBuilder()
+                  .setName(name)
+                  .setType(Onnx.AttributeProto.AttributeType.INTS);
+          for (long x : v) {
+            a.addInts(x);
+          }
+          n.addAttribute(a);
+        });
+    graph.addNode(n);
+    return this;
+  }
+
   /** Writes the model. */
   Path write(Path file) throws IOException {
     Onnx.ModelProto m =
@@ -79,6 +103,12 @@ final class OnnxFiles {
   static Path torchvision(
       Path file, String preset, long seed, Set<String> omit, Map<String, long[]> reshape)
       throws IOException {
+    return torchvisionFiles(preset, seed, "", omit, reshape).write(file);
+  }
+
+  /** {@link #torchvision} before writing, the names behind a prefix. */
+  static OnnxFiles torchvisionFiles(
+      String preset, long seed, String prefix, Set<String> omit, Map<String, long[]> reshape) {
     OnnxFiles f = new OnnxFiles(seed);
     for (TorchvisionLayout.ConvBn l : TorchvisionLayout.of(preset).layers()) {
       String[] names = {
@@ -94,11 +124,12 @@ final class OnnxFiles {
         }
         long[] shape = i == 0 ? l.torchShape() : new long[] {l.out()};
         shape = reshape.getOrDefault(names[i], shape);
+        String name = prefix + names[i];
         switch (i) {
-          case 0 -> f.tensor(names[i], shape, Math.sqrt(2.0 / (l.in() * l.k() * l.k())), 0, false);
-          case 1 -> f.tensor(names[i], shape, 0, 0.5, true);
-          case 2, 3 -> f.tensor(names[i], shape, 0.1, 0, false);
-          default -> f.tensor(names[i], shape, 0, 0.5, true);
+          case 0 -> f.tensor(name, shape, Math.sqrt(2.0 / (l.in() * l.k() * l.k())), 0, false);
+          case 1 -> f.tensor(name, shape, 0, 0.5, true);
+          case 2, 3 -> f.tensor(name, shape, 0.1, 0, false);
+          default -> f.tensor(name, shape, 0, 0.5, true);
         }
       }
     }
@@ -108,6 +139,6 @@ final class OnnxFiles {
         0.01,
         0,
         false);
-    return f.write(file);
+    return f;
   }
 }
