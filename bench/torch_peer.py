@@ -73,8 +73,10 @@ Examples
 
 Differences from the SameDiff graph, none of which changes a shape or a FLOP count:
   * convolutions and pooling use PyTorch's symmetric padding where SAME padding would be one pixel
-    asymmetric (stride 2 on even sizes: same output size, pixels shifted by one); the 1x2 stride-1
-    text convolution, whose output size needs the asymmetric pad, pads right by 1;
+    asymmetric (stride 2 on even sizes: same output size, pixels shifted by one) -- in the micro and
+    tiny presets; the resnet18/resnet50 image paths pad symmetrically too (model config
+    imagePadding: torchvision); the 1x2 stride-1 text convolution, whose output size needs the
+    asymmetric pad, pads right by 1;
   * the padding row of the word table is zero and not trained (nn.Embedding's padding_idx);
   * dropout is F.dropout with PyTorch's generator; initialisations are PyTorch's defaults.
 """

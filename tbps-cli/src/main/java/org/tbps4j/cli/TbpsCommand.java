@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
       ScoreCommand.class,
       BenchCommand.class,
       SynthCommand.class,
+      ImportBackboneCommand.class,
       DataCommand.class,
       LossValueCommand.class,
       TrainCommand.class,

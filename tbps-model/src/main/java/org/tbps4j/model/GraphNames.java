@@ -83,6 +83,13 @@ public final class GraphNames {
    */
   public static final String ESA_SIMILARITY = "esa/similarity";
 
+  /**
+   * Inference output: the image backbone's globally average-pooled last feature map (running
+   * statistics), {@code [N, C_feat]} (512 for resnet18, 2048 for resnet50): what torchvision's
+   * ResNet feeds its classifier.
+   */
+  public static final String IMAGE_FEATURES_INFERENCE = "inference/image/features";
+
   /** Prefix of every variable of the image backbone (frozen in stage I). */
   public static final String IMAGE_BACKBONE_PREFIX = "image/backbone/";
 

@@ -37,6 +37,8 @@ import java.util.List;
  *     E]} then {@code [N·L, U] × [U, E]}), cheaper when {@code U ≪ V}; see {@link TokenInputs}
  * @param head how each path ends in the shared space ({@link Head})
  * @param textPath the text path's layout after the word lookup ({@link TextPath})
+ * @param imagePadding where the image path's strided convolutions and the stem's pooling pad
+ *     ({@link ImagePadding})
  * @param seed seed of the weight initialisation
  */
 public record ModelConfig(
@@ -54,6 +56,7 @@ public record ModelConfig(
     int uniqueTokenCapacity,
     Head head,
     TextPath textPath,
+    ImagePadding imagePadding,
     long seed) {
 
   /**
@@ -160,6 +163,62 @@ public record ModelConfig(
     }
   }
 
+  /**
+   * Where the image path's strided convolutions and the stem's max pooling put their padding
+   * (docs/models.md, "Pretrained image backbones"). The output sizes are the same ({@code
+   * ceil(H/s)}); the windows are not aligned the same on even sizes.
+   *
+   * <ul>
+   *   <li>{@code same}: SAME padding (the extra row/column at the bottom/right, none at the top of
+   *       a stride-2 3×3 window on an even size); saved models without an {@code imagePadding}
+   *       field have it, and so do {@code micro} and {@code tiny}.
+   *   <li>{@code torchvision}: symmetric padding {@code (k − 1)/2} on every side of every image
+   *       convolution (3 for the 7×7 stem, 1 for 3×3, 0 for 1×1) and 1 for the 3×3/2 max pooling,
+   *       as torchvision's ResNets; the {@code resnet18} and {@code resnet50} presets have it, so
+   *       that imported ImageNet weights compute what they computed in PyTorch.
+   * </ul>
+   */
+  public enum ImagePadding {
+    /** SAME padding. */
+    SAME("same"),
+    /** torchvision's symmetric padding. */
+    TORCHVISION("torchvision");
+
+    private final String json;
+
+    ImagePadding(String json) {
+      this.json = json;
+    }
+
+    /**
+     * The config name.
+     *
+     * @return {@code same} or {@code torchvision}
+     */
+    @JsonValue
+    public String json() {
+      return json;
+    }
+
+    /**
+     * Parses a config name.
+     *
+     * @param name {@code same} or {@code torchvision}
+     * @return the padding
+     * @throws IllegalArgumentException for another name (the message lists the valid ones)
+     */
+    @JsonCreator
+    public static ImagePadding of(String name) {
+      for (ImagePadding p : values()) {
+        if (p.json.equals(name)) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException(
+          "imagePadding: unknown padding '" + name + "' (valid: same, torchvision)");
+    }
+  }
+
   /** The preset names, in order of size. */
   public static final List<String> PRESETS = List.of("micro", "tiny", "resnet18", "resnet50");
 
@@ -226,6 +285,9 @@ public record ModelConfig(
     if (textPath == null) {
       throw new IllegalArgumentException("textPath: missing (valid: conv, bottleneck)");
     }
+    if (imagePadding == null) {
+      throw new IllegalArgumentException("imagePadding: missing (valid: same, torchvision)");
+    }
     if (uniqueTokenCapacity != 0 && uniqueTokenCapacity < 2) {
       throw new IllegalArgumentException(
           "uniqueTokenCapacity must be 0 (one-hot lookup) or >= 2, got " + uniqueTokenCapacity);
@@ -276,6 +338,7 @@ public record ModelConfig(
               0,
               Head.BN,
               TextPath.CONV,
+              ImagePadding.SAME,
               42);
       case "tiny" ->
           new ModelConfig(
@@ -293,6 +356,7 @@ public record ModelConfig(
               0,
               Head.BN,
               TextPath.CONV,
+              ImagePadding.SAME,
               42);
       case "resnet18" ->
           new ModelConfig(
@@ -310,6 +374,7 @@ public record ModelConfig(
               0,
               Head.PROJECTION,
               TextPath.BOTTLENECK,
+              ImagePadding.TORCHVISION,
               42);
       case "resnet50" ->
           new ModelConfig(
@@ -327,6 +392,7 @@ public record ModelConfig(
               0,
               Head.PROJECTION,
               TextPath.BOTTLENECK,
+              ImagePadding.TORCHVISION,
               42);
       default ->
           throw new IllegalArgumentException(
@@ -440,6 +506,16 @@ public record ModelConfig(
   }
 
   /**
+   * Copy with another image padding.
+   *
+   * @param p the padding
+   * @return the new config
+   */
+  public ModelConfig withImagePadding(ImagePadding p) {
+    return copy(b -> b.imagePadding = p);
+  }
+
+  /**
    * Copy with another text path.
    *
    * @param t the text path
@@ -465,6 +541,7 @@ public record ModelConfig(
     int uniqueTokenCapacity;
     Head head;
     TextPath textPath;
+    ImagePadding imagePadding;
     long seed;
   }
 
@@ -484,6 +561,7 @@ public record ModelConfig(
     f.uniqueTokenCapacity = uniqueTokenCapacity;
     f.head = head;
     f.textPath = textPath;
+    f.imagePadding = imagePadding;
     f.seed = seed;
     change.accept(f);
     return new ModelConfig(
@@ -501,6 +579,7 @@ public record ModelConfig(
         f.uniqueTokenCapacity,
         f.head,
         f.textPath,
+        f.imagePadding,
         f.seed);
   }
 
@@ -535,6 +614,10 @@ public record ModelConfig(
         }
         if (!o.has("textPath")) {
           o.put("textPath", TextPath.BOTTLENECK.json());
+        }
+        // saved before the resnet presets padded as torchvision does
+        if (!o.has("imagePadding")) {
+          o.put("imagePadding", ImagePadding.SAME.json());
         }
       }
       return MAPPER.treeToValue(tree, ModelConfig.class);

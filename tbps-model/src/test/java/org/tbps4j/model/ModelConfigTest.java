@@ -1,6 +1,7 @@
 package org.tbps4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,5 +109,20 @@ class ModelConfigTest {
             () -> ModelConfig.fromJson(json.replace(",\n  \"seed\" : 42", "")));
     assertTrue(e.getMessage().startsWith("model config:"), e.getMessage());
     assertTrue(e.getMessage().contains("seed"), e.getMessage());
+  }
+
+  @Test
+  void imagePaddingIsTorchvisionForTheResnetsAndSameForOldSavedConfigs() {
+    assertEquals(
+        ModelConfig.ImagePadding.TORCHVISION, ModelConfig.preset("resnet18", 2, 10).imagePadding());
+    assertEquals(
+        ModelConfig.ImagePadding.TORCHVISION, ModelConfig.preset("resnet50", 2, 10).imagePadding());
+    assertEquals(ModelConfig.ImagePadding.SAME, ModelConfig.preset("tiny", 2, 10).imagePadding());
+    ModelConfig r = ModelConfig.preset("resnet18", 2, 10);
+    assertEquals(r, ModelConfig.fromJson(r.toJson()));
+    // a config saved before the field existed computes what it computed then
+    String old = r.toJson().replaceAll("\\s*\"imagePadding\"\\s*:\\s*\"torchvision\"\\s*,", "");
+    assertFalse(old.contains("imagePadding"), old);
+    assertEquals(ModelConfig.ImagePadding.SAME, ModelConfig.fromJson(old).imagePadding());
   }
 }

@@ -1,5 +1,8 @@
 package org.tbps4j.train;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +16,14 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.schedule.ISchedule;
+import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.loss.LossInputs;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.GraphNames;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.pretrained.PretrainedBackbone;
 import org.tbps4j.train.config.TrainConfig;
 
 /**
@@ -64,6 +69,65 @@ public final class ModelFactory {
       mc = mc.withTextPath(ModelConfig.TextPath.of(m.textPath()));
     }
     return mc;
+  }
+
+  /**
+   * The pretrained image backbone a run starts from ({@code model.image.pretrained}), checked
+   * against the run: same preset, same input normalisation as the run's images.
+   *
+   * @param c the run config
+   * @param images the run's image preprocessing
+   * @return the backbone, or null when the config names none
+   * @throws IllegalArgumentException naming {@code model.image.pretrained} and the file when it is
+   *     missing, not a backbone file, or does not fit the run
+   * @throws IOException on read failure
+   */
+  public static PretrainedBackbone pretrainedBackbone(TrainConfig c, ImageSettings images)
+      throws IOException {
+    String p = c.model().pretrained();
+    if (p == null) {
+      return null;
+    }
+    Path file = Path.of(p);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "model.image.pretrained: no such file '"
+              + p
+              + "' (write it with tbps import-backbone --onnx FILE --preset "
+              + c.model().preset()
+              + " --out "
+              + p
+              + ")");
+    }
+    PretrainedBackbone bb;
+    try {
+      bb = PretrainedBackbone.load(file);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("model.image.pretrained: " + e.getMessage(), e);
+    }
+    if (!bb.preset().equals(c.model().preset())) {
+      throw new IllegalArgumentException(
+          "model.image.pretrained: "
+              + p
+              + " holds a "
+              + bb.preset()
+              + " backbone, model.preset is "
+              + c.model().preset());
+    }
+    if (!bb.normalisationMatches(images.mean(), images.std())) {
+      throw new IllegalArgumentException(
+          "model.image.pretrained: "
+              + p
+              + " expects inputs normalised with mean "
+              + java.util.Arrays.toString(bb.mean())
+              + ", std "
+              + java.util.Arrays.toString(bb.std())
+              + "; the run normalises with mean "
+              + java.util.Arrays.toString(images.mean())
+              + ", std "
+              + java.util.Arrays.toString(images.std()));
+    }
+    return bb;
   }
 
   /**

@@ -26,6 +26,7 @@ import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.TokenShift;
+import org.tbps4j.model.pretrained.PretrainedBackbone;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.IterationReport;
@@ -78,7 +79,9 @@ public final class Trainer {
       ATT_CLASSES = "classes.json",
       ATT_PREPROCESSING = "preprocessing.json",
       ATT_RUN = "run.json",
-      ATT_CONFIG = "config.yaml";
+      ATT_CONFIG = "config.yaml",
+      /** Where the image backbone started from ({@code model.image.pretrained}), when set. */
+      ATT_BACKBONE = "image-backbone.json";
 
   /**
    * How to run.
@@ -227,6 +230,7 @@ public final class Trainer {
   private MetricsHistory history;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private TbpsModel model;
+  private PretrainedBackbone pretrained;
   private TbpsModel announcedModel; // the model listeners were last told about
   private LossMix mix;
   private LossTermsListener terms;
@@ -320,6 +324,9 @@ public final class Trainer {
     if (state.finished()) {
       LOG.info("the run in {} has already finished", runDir);
       return finish(state, info, true);
+    }
+    if (!ckpt.isPresent()) { // a resumed run has the weights in its checkpoint
+      pretrained = ModelFactory.pretrainedBackbone(config, data.images());
     }
     if (ckpt.isPresent()) {
       model = TbpsModel.load(ckpt.get().model(), true);
@@ -553,12 +560,28 @@ public final class Trainer {
     LossMix next = ModelFactory.lossMix(config.lossOf(st));
     TbpsModel previous = model;
     model = TbpsModel.create(mc);
+    byte[] backbone = null;
     if (previous != null) {
       int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
       LOG.debug("copied {} arrays into the stage {} graph", n, stage + 1);
+      backbone = previous.attachment(ATT_BACKBONE).orElse(null);
       previous.close(); // its native memory now, not at some later GC
+    } else if (pretrained != null) {
+      int n =
+          pretrained.applyTo(model, "model.image.pretrained (" + config.model().pretrained() + ")");
+      LOG.info(
+          "image backbone from {} ({} arrays, {} parameters, from {})",
+          config.model().pretrained(),
+          n,
+          pretrained.parameterCount(),
+          pretrained.source());
+      backbone =
+          pretrained.metadata(false).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
     attachMetadata(model, info);
+    if (backbone != null) {
+      model.putAttachment(ATT_BACKBONE, backbone);
+    }
     mix = next;
     ModelFactory.attach(model, mix);
     if (st.freezeImage()) {

@@ -135,14 +135,15 @@ public final class DualPathGraph {
             config.imageWidth());
     int k = spec.stemKernel();
     int s = spec.stemStride();
-    x = layers.conv(p + "stem/conv", x, k, k, 3, spec.stemChannels(), s, s);
+    boolean tv = config.imagePadding() == ModelConfig.ImagePadding.TORCHVISION;
+    x = imageConv(layers, tv, p + "stem/conv", x, k, 3, spec.stemChannels(), s);
     x = layers.relu(layers.batchNorm(p + "stem/bn", x, spec.stemChannels(), true));
-    int h = ceilDiv(config.imageHeight(), s);
-    int w = ceilDiv(config.imageWidth(), s);
+    int h = outSize(tv, config.imageHeight(), k, s);
+    int w = outSize(tv, config.imageWidth(), k, s);
     if (spec.stemPool()) {
-      x = layers.maxPool(x, 3, 2);
-      h = ceilDiv(h, 2);
-      w = ceilDiv(w, 2);
+      x = tv ? layers.maxPoolPadded(x, 3, 2, 1) : layers.maxPool(x, 3, 2);
+      h = outSize(tv, h, 3, 2);
+      w = outSize(tv, w, 3, 2);
     }
     Act a = new Act(x, spec.stemChannels(), h, w);
     for (int st = 0; st < spec.widths().length; st++) {
@@ -151,11 +152,34 @@ public final class DualPathGraph {
         int stride = b == 0 ? spec.strides()[st] : 1;
         a =
             spec.bottleneck()
-                ? bottleneck(layers, name, a, spec.widths()[st], 3, 3, stride, stride)
-                : basic(layers, name, a, spec.widths()[st], stride);
+                ? bottleneck(layers, name, a, spec.widths()[st], 3, 3, stride, stride, tv)
+                : basic(layers, name, a, spec.widths()[st], stride, tv);
       }
     }
+    // the pooled backbone features of the inference pass, named for tests and feature extraction
+    if (layers.inference() && !sd.hasVariable(GraphNames.IMAGE_FEATURES_INFERENCE)) {
+      sd.mean(GraphNames.IMAGE_FEATURES_INFERENCE, a.x(), false, 2, 3);
+    }
     return a;
+  }
+
+  /**
+   * A square image convolution: SAME padding, or torchvision's symmetric {@code (k − 1)/2} (see
+   * {@link ModelConfig.ImagePadding}).
+   */
+  private static SDVariable imageConv(
+      Layers layers, boolean tv, String name, SDVariable x, int k, int cIn, int cOut, int s) {
+    return tv
+        ? layers.convPadded(name, x, k, cIn, cOut, s, (k - 1) / 2)
+        : layers.conv(name, x, k, k, cIn, cOut, s, s);
+  }
+
+  /**
+   * Output size of a window {@code k} with stride {@code s}: {@code ceil(n/s)} with SAME padding,
+   * {@code floor((n + 2·((k − 1)/2) − k)/s) + 1} with torchvision's (equal for odd {@code k}).
+   */
+  private static int outSize(boolean tv, int n, int k, int s) {
+    return tv ? (n + 2 * ((k - 1) / 2) - k) / s + 1 : ceilDiv(n, s);
   }
 
   /** The text path's last feature map (padding-only positions zeroed) and its position mask. */
@@ -245,7 +269,7 @@ public final class DualPathGraph {
       for (int b = 0; b < spec.blocks()[st]; b++) {
         String name = "text/cnn/stage" + (st + 1) + "/block" + (b + 1);
         int stride = b == 0 ? spec.strides()[st] : 1;
-        a = bottleneck(layers, name, a, spec.widths()[st], 1, 2, 1, stride);
+        a = bottleneck(layers, name, a, spec.widths()[st], 1, 2, 1, stride, false);
       }
     }
     SDVariable mask = paddingMask(sd, ids, spec, len, t);
@@ -285,12 +309,12 @@ public final class DualPathGraph {
   }
 
   /** Basic block: two 3×3 convolutions with batch-norm, identity or 1×1 projection shortcut. */
-  private static Act basic(Layers layers, String name, Act in, int out, int stride) {
-    SDVariable y = layers.conv(name + "/conv1", in.x(), 3, 3, in.channels(), out, stride, stride);
+  private static Act basic(Layers layers, String name, Act in, int out, int stride, boolean tv) {
+    SDVariable y = imageConv(layers, tv, name + "/conv1", in.x(), 3, in.channels(), out, stride);
     y = layers.relu(layers.batchNorm(name + "/bn1", y, out, true));
-    y = layers.conv(name + "/conv2", y, 3, 3, out, out, 1, 1);
+    y = imageConv(layers, tv, name + "/conv2", y, 3, out, out, 1);
     y = layers.batchNorm(name + "/bn2", y, out, true);
-    SDVariable shortcut = shortcut(layers, name, in, out, stride, stride);
+    SDVariable shortcut = shortcut(layers, name, in, out, stride, stride, tv);
     return new Act(
         layers.relu(y.add(shortcut)),
         out,
@@ -303,24 +327,33 @@ public final class DualPathGraph {
    * followed by batch-norm; identity or 1×1 projection shortcut.
    */
   private static Act bottleneck(
-      Layers layers, String name, Act in, int out, int kH, int kW, int sH, int sW) {
+      Layers layers, String name, Act in, int out, int kH, int kW, int sH, int sW, boolean tv) {
     int mid = Math.max(1, out / 4);
     SDVariable y = layers.conv(name + "/conv1", in.x(), 1, 1, in.channels(), mid, 1, 1);
     y = layers.relu(layers.batchNorm(name + "/bn1", y, mid, true));
-    y = layers.conv(name + "/conv2", y, kH, kW, mid, mid, sH, sW);
+    // the stride sits on the middle convolution (torchvision's ResNet v1.5)
+    y =
+        tv && kH == kW && sH == sW
+            ? layers.convPadded(name + "/conv2", y, kH, mid, mid, sH, (kH - 1) / 2)
+            : layers.conv(name + "/conv2", y, kH, kW, mid, mid, sH, sW);
     y = layers.relu(layers.batchNorm(name + "/bn2", y, mid, true));
     y = layers.conv(name + "/conv3", y, 1, 1, mid, out, 1, 1);
     y = layers.batchNorm(name + "/bn3", y, out, true);
-    SDVariable shortcut = shortcut(layers, name, in, out, sH, sW);
+    SDVariable shortcut = shortcut(layers, name, in, out, sH, sW, tv);
     return new Act(
         layers.relu(y.add(shortcut)), out, ceilDiv(in.height(), sH), ceilDiv(in.width(), sW));
   }
 
-  private static SDVariable shortcut(Layers layers, String name, Act in, int out, int sH, int sW) {
+  private static SDVariable shortcut(
+      Layers layers, String name, Act in, int out, int sH, int sW, boolean tv) {
     if (in.channels() == out && sH == 1 && sW == 1) {
       return in.x();
     }
-    SDVariable s = layers.conv(name + "/shortcut/conv", in.x(), 1, 1, in.channels(), out, sH, sW);
+    // a strided 1×1 reads the top-left pixel of each window: unpadded, as torchvision's downsample
+    SDVariable s =
+        tv && sH == sW
+            ? layers.convPadded(name + "/shortcut/conv", in.x(), 1, in.channels(), out, sH, 0)
+            : layers.conv(name + "/shortcut/conv", in.x(), 1, 1, in.channels(), out, sH, sW);
     return layers.batchNorm(name + "/shortcut/bn", s, out, true);
   }
 

@@ -196,6 +196,63 @@ public final class Layers {
   }
 
   /**
+   * 2-D convolution without bias with explicit symmetric padding (torchvision's layout:
+   * docs/models.md, "Pretrained image backbones"), He-normal weights {@code [kH, kW, cIn, cOut]}
+   * named {@code name + "/W"} (drawn as {@link #conv} draws them).
+   *
+   * @param name layer name
+   * @param x input {@code [N, cIn, H, W]}
+   * @param k kernel size (square)
+   * @param cIn input channels
+   * @param cOut output channels
+   * @param s stride
+   * @param pad zero rows/columns added on every side
+   * @return {@code [N, cOut, floor((H + 2 pad − k)/s) + 1, floor((W + 2 pad − k)/s) + 1]}
+   */
+  public SDVariable convPadded(
+      String name, SDVariable x, int k, int cIn, int cOut, int s, int pad) {
+    SDVariable w = normal(name + "/W", Math.sqrt(2.0 / (k * k * cIn)), k, k, cIn, cOut);
+    Conv2DConfig cfg =
+        Conv2DConfig.builder()
+            .kH(k)
+            .kW(k)
+            .sH(s)
+            .sW(s)
+            .pH(pad)
+            .pW(pad)
+            .paddingMode(PaddingMode.VALID)
+            .dataFormat(Conv2DConfig.NCHW)
+            .build();
+    return sd.cnn().conv2d(x, w, cfg);
+  }
+
+  /**
+   * Max pooling with explicit symmetric padding (torchvision's stem pooling). Only used on
+   * non-negative inputs (after a ReLU), where padding with zeros and padding with −∞ give the same
+   * maximum.
+   *
+   * @param x input {@code [N, C, H, W]}, non-negative
+   * @param k window size
+   * @param s stride
+   * @param pad rows/columns added on every side
+   * @return {@code [N, C, floor((H + 2 pad − k)/s) + 1, floor((W + 2 pad − k)/s) + 1]}
+   */
+  public SDVariable maxPoolPadded(SDVariable x, int k, int s, int pad) {
+    Pooling2DConfig cfg =
+        Pooling2DConfig.builder()
+            .kH(k)
+            .kW(k)
+            .sH(s)
+            .sW(s)
+            .pH(pad)
+            .pW(pad)
+            .paddingMode(PaddingMode.VALID)
+            .isNHWC(false)
+            .build();
+    return sd.cnn().maxPooling2d(x, cfg);
+  }
+
+  /**
    * 2-D convolution with a bias (no batch-norm follows), SAME padding; weights {@code name/W}
    * {@code [kH, kW, cIn, cOut]} He-normal, bias {@code name/b} {@code [cOut]} zero. The bias is an
    * input of the convolution op (its gradient comes out of the same backward op).

@@ -53,7 +53,7 @@ public record TrainConfig(
     data = required("data", data);
     model =
         model == null
-            ? new Model(null, null, null, null, null, null, null, null, null, null, null)
+            ? new Model(null, null, null, null, null, null, null, null, null, null, null, null)
             : model;
     data = data.withSizesFrom(org.tbps4j.model.ModelConfig.preset(model.preset(), 1, 2));
     optimizer =
@@ -336,6 +336,7 @@ public record TrainConfig(
    *     → dense); default: the preset's
    * @param textPath {@code conv} (kernel-3 residual CNN) or {@code bottleneck} (the Dual-Path
    *     paper's strided CNN); default: the preset's
+   * @param image the image path's starting point ({@code model.image.pretrained})
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
@@ -349,7 +350,8 @@ public record TrainConfig(
       Double esaLambda,
       Integer uniqueTokenCapacity,
       String head,
-      String textPath) {
+      String textPath,
+      Image image) {
     /** Validates; preset-dependent values stay null until mapped onto the preset. */
     public Model {
       preset =
@@ -375,6 +377,41 @@ public record TrainConfig(
       }
       if (textPath != null) {
         textPath = oneOf("model.text_path", textPath, null, List.of("conv", "bottleneck"));
+      }
+      if (image != null && image.pretrained() != null) {
+        if (!preset.equals("resnet18") && !preset.equals("resnet50")) {
+          throw new IllegalArgumentException(
+              "model.image.pretrained needs preset resnet18 or resnet50 (torchvision's layouts),"
+                  + " got preset '"
+                  + preset
+                  + "'");
+        }
+      }
+    }
+
+    /**
+     * The pretrained backbone file, if any.
+     *
+     * @return the path text of {@code model.image.pretrained}, or null
+     */
+    public String pretrained() {
+      return image == null ? null : image.pretrained();
+    }
+  }
+
+  /**
+   * The image path's settings.
+   *
+   * @param pretrained a backbone file written by {@code tbps import-backbone} (ImageNet weights
+   *     from ONNX) whose weights and batch-norm statistics the image backbone starts from; null =
+   *     random initialisation. Relative paths are resolved against the working directory.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Image(String pretrained) {
+    /** Validates. */
+    public Image {
+      if (pretrained != null && pretrained.isBlank()) {
+        throw new IllegalArgumentException("model.image.pretrained: empty path");
       }
     }
   }
