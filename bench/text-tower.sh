@@ -4,7 +4,7 @@
 # seeds, one run at a time (bench/quickstart-seeds.sh does the runs), then `tbps probe` on every
 # model. Prints Markdown tables: R@1 / oracle per encoder and world (mean ± half-range), the median
 # training step time per encoder (the tower's steps read cached features instead of running the
-# word path), the time spent filling the feature cache, and the probe accuracy per attribute on the
+# word path; steps are counted as bench/quickstart-seeds.sh does, from the every-10th-step log), the time spent filling the feature cache, and the probe accuracy per attribute on the
 # caption and image side. Run it on an otherwise idle machine: the quickstart trains for a time
 # budget, so a loaded machine trains fewer steps.
 #
