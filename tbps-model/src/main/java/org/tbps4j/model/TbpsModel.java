@@ -626,6 +626,9 @@ public final class TbpsModel implements AutoCloseable {
         throw new IllegalArgumentException(file + ": " + CONFIG + ": " + e.getMessage(), e);
       }
       DataType type = DataType.valueOf(manifest.path("dataType").asText("FLOAT"));
+      // a loaded batchnorm op must be the trainable class, also in a JVM that has not built a
+      // graph yet (resuming from a checkpoint); see docs/samediff-m2.1.md, note 1
+      org.tbps4j.model.layers.FusedBatchNorm.install();
       // what SameDiff.load(File) does, from memory: no temporary file anywhere
       SameDiff sd =
           SameDiff.fromFlatBuffers(
