@@ -100,17 +100,10 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   static SplitEvaluator.Outcome evaluate(SavedRun run, PedesDataset ds, Split s, int batch) {
-    return SplitEvaluator.evaluate(
-        run.model(),
-        ds,
-        s,
-        run.vocabulary(),
-        run.maxLength(),
-        run.loader(),
-        batch,
-        1024,
-        0,
-        decodeWorkers());
+    try (org.tbps4j.data.text.CaptionEncoder captions = run.captionEncoder()) {
+      return SplitEvaluator.evaluate(
+          run.model(), ds, s, captions, run.loader(), batch, 1024, 0, decodeWorkers(), null);
+    }
   }
 
   /**

@@ -122,19 +122,12 @@ public final class SearchCommand implements Callable<Integer> {
       throw new java.nio.file.NoSuchFileException(
           gallery.toString(), null, "no such folder or gallery file");
     }
-    Vocabulary vocab = run.vocabulary();
-    Vocabulary.Encoding enc = vocab.encodeDetailed(query, run.maxLength());
-    if (enc.truncated()) {
-      LOG.info(
-          "the query has {} tokens; the model reads the first {}",
-          enc.tokenCount(),
-          run.maxLength());
+    Embeddings q;
+    if (run.model().config().text().tower()) {
+      q = embedder.embedTextsWithSets(towerQuery(run, query));
+    } else {
+      q = embedder.embedTextsWithSets(wordQuery(run, query));
     }
-    if (enc.unknownCount() > 0) {
-      LOG.debug(
-          "{} of the query's words are not in the vocabulary (read as UNK)", enc.unknownCount());
-    }
-    Embeddings q = embedder.embedTextsWithSets(Nd4j.createFromArray(new int[][] {enc.ids()}));
     List<Gallery.Hit> hits = g.search(q, Math.min(top, g.size())).get(0);
     // the page first: a gallery entry that leads out of its folder stops the command before any
     // output
@@ -308,5 +301,38 @@ public final class SearchCommand implements Callable<Integer> {
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace("\"", "&quot;");
+  }
+
+  /** The query as the vocabulary's ids {@code [1, L]}. */
+  private static org.nd4j.linalg.api.ndarray.INDArray wordQuery(SavedRun run, String query) {
+    Vocabulary vocab = run.vocabulary();
+    Vocabulary.Encoding enc = vocab.encodeDetailed(query, run.maxLength());
+    if (enc.truncated()) {
+      LOG.info(
+          "the query has {} tokens; the model reads the first {}",
+          enc.tokenCount(),
+          run.maxLength());
+    }
+    if (enc.unknownCount() > 0) {
+      LOG.debug(
+          "{} of the query's words are not in the vocabulary (read as UNK)", enc.unknownCount());
+    }
+    return Nd4j.createFromArray(new int[][] {enc.ids()});
+  }
+
+  /** The query through the model's pretrained tower (its latency in the log). */
+  private static org.nd4j.linalg.api.ndarray.INDArray towerQuery(SavedRun run, String query) {
+    long t0 = System.nanoTime();
+    try (org.tbps4j.data.text.CaptionEncoder enc = run.captionEncoder()) {
+      long t1 = System.nanoTime();
+      org.nd4j.linalg.api.ndarray.INDArray in = enc.encode(List.of(query));
+      long t2 = System.nanoTime();
+      LOG.info(
+          "text tower {}: opened in {} ms, the query took {} ms",
+          enc.name(),
+          String.format(Locale.ROOT, "%.0f", (t1 - t0) / 1e6),
+          String.format(Locale.ROOT, "%.1f", (t2 - t1) / 1e6));
+      return in;
+    }
   }
 }

@@ -143,7 +143,9 @@ public final class BatchNormStatistics {
   private static List<String> layersFedBy(SameDiff sd, Map<String, INDArray> batch) {
     boolean images = batch.containsKey(GraphNames.IMAGES);
     boolean text =
-        batch.containsKey(GraphNames.TOKENS) || batch.containsKey(GraphNames.TOKEN_SLOTS);
+        batch.containsKey(GraphNames.TOKENS)
+            || batch.containsKey(GraphNames.TOKEN_SLOTS)
+            || batch.containsKey(org.tbps4j.model.layers.TokenFeatureHead.FEATURES);
     List<String> out = new ArrayList<>();
     for (String layer : layers(sd)) {
       if ((images && layer.startsWith("image/")) || (text && layer.startsWith("text/"))) {
@@ -159,7 +161,9 @@ public final class BatchNormStatistics {
       a =
           batch.containsKey(GraphNames.TOKENS)
               ? batch.get(GraphNames.TOKENS)
-              : batch.get(GraphNames.TOKEN_SLOTS);
+              : batch.containsKey(GraphNames.TOKEN_SLOTS)
+                  ? batch.get(GraphNames.TOKEN_SLOTS)
+                  : batch.get(org.tbps4j.model.layers.TokenFeatureHead.FEATURES);
     }
     return a.size(0);
   }

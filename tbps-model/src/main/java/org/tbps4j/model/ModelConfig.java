@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.tbps4j.model.layers.TokenFeatureHead;
 
 /**
  * Configuration of a dual-path network: preset (architecture widths), input sizes, embedding size,
@@ -39,6 +40,9 @@ import java.util.List;
  * @param textPath the text path's layout after the word lookup ({@link TextPath})
  * @param imagePadding where the image path's strided convolutions and the stem's pooling pad
  *     ({@link ImagePadding})
+ * @param text what reads the captions: the word lookup and CNN ({@code words}, the papers'
+ *     from-scratch path) or a frozen pretrained tower's token features and a trainable head ({@link
+ *     TextEncoder})
  * @param seed seed of the weight initialisation
  */
 public record ModelConfig(
@@ -57,6 +61,7 @@ public record ModelConfig(
     Head head,
     TextPath textPath,
     ImagePadding imagePadding,
+    TextEncoder text,
     long seed) {
 
   /**
@@ -219,6 +224,81 @@ public record ModelConfig(
     }
   }
 
+  /**
+   * What reads the captions (docs/text-encoder.md, docs/models.md "Text path").
+   *
+   * <ul>
+   *   <li>{@code words}: the word lookup table and the CNN of {@link TextPath}, learnt from scratch
+   *       (the graph's text input is {@link GraphNames#TOKENS} {@code [N, L]});
+   *   <li>{@code minilm-l6}: the frozen all-MiniLM-L6-v2 tower (run outside the graph, by the
+   *       {@code tbps-text} module); the graph takes its token features {@link
+   *       TokenFeatureHead#FEATURES} {@code [N, L, F]} and {@link TokenFeatureHead#MASK} {@code [N,
+   *       L]} and ends in a trainable {@link TokenFeatureHead} ({@code head}, {@code channels},
+   *       {@code blocks}); {@code L} is the config's {@code maxLength} (the tower's truncation
+   *       length, {@code [CLS]} and {@code [SEP]} included).
+   * </ul>
+   *
+   * @param encoder {@code words} or {@code minilm-l6}
+   * @param head {@code cnn-attention} or {@code mean-mlp} (the tower's head; ignored by {@code
+   *     words})
+   * @param channels the head's width {@code C}, {@code >= 1}
+   * @param blocks residual blocks of the {@code cnn-attention} head, {@code >= 0}
+   * @param featureDim the tower's width {@code F} (384 for MiniLM-L6), {@code >= 1}
+   */
+  public record TextEncoder(
+      String encoder, TokenFeatureHead.Variant head, int channels, int blocks, int featureDim) {
+    /** The encoder names. */
+    public static final List<String> ENCODERS = List.of("words", "minilm-l6");
+
+    /** Validates the fields; messages name the field and the valid values. */
+    public TextEncoder {
+      if (encoder == null || !ENCODERS.contains(encoder)) {
+        throw new IllegalArgumentException(
+            "text.encoder: unknown encoder '"
+                + encoder
+                + "' (valid: "
+                + String.join(", ", ENCODERS)
+                + ")");
+      }
+      if (head == null) {
+        throw new IllegalArgumentException("text.head: missing (valid: cnn-attention, mean-mlp)");
+      }
+      requireAtLeast("text.channels", channels, 1);
+      requireAtLeast("text.blocks", blocks, 0);
+      requireAtLeast("text.featureDim", featureDim, 1);
+    }
+
+    /**
+     * The word path (no tower).
+     *
+     * @return {@code words} with the tower settings at their defaults
+     */
+    public static TextEncoder words() {
+      return new TextEncoder("words", TokenFeatureHead.Variant.CNN_ATTENTION, 256, 1, 384);
+    }
+
+    /**
+     * The all-MiniLM-L6-v2 tower with a head.
+     *
+     * @param head the head variant
+     * @param channels {@code C}
+     * @param blocks residual blocks (cnn-attention)
+     * @return the encoder config ({@code F = 384})
+     */
+    public static TextEncoder minilm(TokenFeatureHead.Variant head, int channels, int blocks) {
+      return new TextEncoder("minilm-l6", head, channels, blocks, 384);
+    }
+
+    /**
+     * Whether the text input is a tower's token features (not token ids).
+     *
+     * @return true for {@code minilm-l6}
+     */
+    public boolean tower() {
+      return !"words".equals(encoder);
+    }
+  }
+
   /** The preset names, in order of size. */
   public static final List<String> PRESETS = List.of("micro", "tiny", "resnet18", "resnet50");
 
@@ -288,6 +368,13 @@ public record ModelConfig(
     if (imagePadding == null) {
       throw new IllegalArgumentException("imagePadding: missing (valid: same, torchvision)");
     }
+    if (text == null) {
+      throw new IllegalArgumentException("text: missing (use {encoder: words})");
+    }
+    if (text.tower() && esa.enabled() && text.head() == TokenFeatureHead.Variant.MEAN_MLP) {
+      throw new IllegalArgumentException(
+          "text.head mean-mlp has no token map for the ESA head: use cnn-attention or disable esa");
+    }
     if (uniqueTokenCapacity != 0 && uniqueTokenCapacity < 2) {
       throw new IllegalArgumentException(
           "uniqueTokenCapacity must be 0 (one-hot lookup) or >= 2, got " + uniqueTokenCapacity);
@@ -339,6 +426,7 @@ public record ModelConfig(
               Head.BN,
               TextPath.CONV,
               ImagePadding.SAME,
+              TextEncoder.words(),
               42);
       case "tiny" ->
           new ModelConfig(
@@ -357,6 +445,7 @@ public record ModelConfig(
               Head.BN,
               TextPath.CONV,
               ImagePadding.SAME,
+              TextEncoder.words(),
               42);
       case "resnet18" ->
           new ModelConfig(
@@ -375,6 +464,7 @@ public record ModelConfig(
               Head.PROJECTION,
               TextPath.BOTTLENECK,
               ImagePadding.TORCHVISION,
+              TextEncoder.words(),
               42);
       case "resnet50" ->
           new ModelConfig(
@@ -393,6 +483,7 @@ public record ModelConfig(
               Head.PROJECTION,
               TextPath.BOTTLENECK,
               ImagePadding.TORCHVISION,
+              TextEncoder.words(),
               42);
       default ->
           throw new IllegalArgumentException(
@@ -525,6 +616,16 @@ public record ModelConfig(
     return copy(b -> b.textPath = t);
   }
 
+  /**
+   * Copy with another text encoder.
+   *
+   * @param t the encoder and its head
+   * @return the new config
+   */
+  public ModelConfig withText(TextEncoder t) {
+    return copy(b -> b.text = t);
+  }
+
   /** The mutable field set behind the {@code with*} copies. */
   private static final class Fields {
     String preset;
@@ -542,6 +643,7 @@ public record ModelConfig(
     Head head;
     TextPath textPath;
     ImagePadding imagePadding;
+    TextEncoder text;
     long seed;
   }
 
@@ -562,6 +664,7 @@ public record ModelConfig(
     f.head = head;
     f.textPath = textPath;
     f.imagePadding = imagePadding;
+    f.text = text;
     f.seed = seed;
     change.accept(f);
     return new ModelConfig(
@@ -580,6 +683,7 @@ public record ModelConfig(
         f.head,
         f.textPath,
         f.imagePadding,
+        f.text,
         f.seed);
   }
 
@@ -618,6 +722,10 @@ public record ModelConfig(
         // saved before the resnet presets padded as torchvision does
         if (!o.has("imagePadding")) {
           o.put("imagePadding", ImagePadding.SAME.json());
+        }
+        // saved before a pretrained tower was a choice: the word path
+        if (!o.has("text")) {
+          o.set("text", MAPPER.valueToTree(TextEncoder.words()));
         }
       }
       return MAPPER.treeToValue(tree, ModelConfig.class);

@@ -182,13 +182,18 @@ public final class TbpsModel implements AutoCloseable {
   }
 
   /**
-   * The text placeholders for a batch (see {@link TokenInputs} for the two lookup variants).
+   * The text placeholders for a batch (see {@link TokenInputs} for the two lookup variants, {@link
+   * TowerInputs} for a tower's packed token features).
    *
-   * @param tokens token ids {@code [N, L]}
+   * @param tokens token ids {@code [N, L]} (word path), or the tower's features and mask packed as
+   *     {@code [N, L, F + 1]}
    * @return placeholder name → INT array
    */
   public Map<String, INDArray> textInputs(INDArray tokens) {
     checkOpen();
+    if (config.text().tower()) {
+      return TowerInputs.of(tokens, config, dataType);
+    }
     return TokenInputs.of(tokens, config);
   }
 
@@ -242,7 +247,8 @@ public final class TbpsModel implements AutoCloseable {
   public List<String> featureNames() {
     List<String> names = new ArrayList<>();
     names.add(GraphNames.IMAGES);
-    names.addAll(Arrays.asList(TokenInputs.names(config)));
+    names.addAll(
+        Arrays.asList(config.text().tower() ? TowerInputs.names() : TokenInputs.names(config)));
     return names;
   }
 
@@ -620,6 +626,9 @@ public final class TbpsModel implements AutoCloseable {
         throw new IllegalArgumentException(file + ": " + CONFIG + ": " + e.getMessage(), e);
       }
       DataType type = DataType.valueOf(manifest.path("dataType").asText("FLOAT"));
+      // a loaded batchnorm op must be the trainable class, also in a JVM that has not built a
+      // graph yet (resuming from a checkpoint); see docs/samediff-m2.1.md, note 1
+      org.tbps4j.model.layers.FusedBatchNorm.install();
       // what SameDiff.load(File) does, from memory: no temporary file anywhere
       SameDiff sd =
           SameDiff.fromFlatBuffers(

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.model.TbpsModel;
 
@@ -116,6 +118,23 @@ public record ModelBundle(
    */
   public ImageLoader loader() {
     return new ImageLoader(images);
+  }
+
+  /**
+   * Opens the caption encoder the model was trained with: its vocabulary, or its pretrained tower
+   * (see {@link CaptionEncoderProvider#forSavedModel}; a different ONNX file is refused).
+   *
+   * @return the encoder (close it)
+   * @throws IllegalArgumentException naming the model or ONNX file when the tower cannot be opened
+   *     as trained
+   */
+  public CaptionEncoder captionEncoder() {
+    return CaptionEncoderProvider.forSavedModel(
+        model.config().text().encoder(),
+        model.config().maxLength(),
+        vocabulary,
+        model::attachment,
+        file.toString());
   }
 
   /**

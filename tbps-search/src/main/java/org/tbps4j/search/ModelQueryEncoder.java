@@ -2,18 +2,20 @@ package org.tbps4j.search;
 
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.model.search.Embedder;
 
 /**
- * The query encoder of a trained model: the training vocabulary's tokenizer (unknown words read as
- * {@code <unk>}, long queries truncated to the model's token length) and the text path's inference
- * output. Forward passes are serialised on the model (a SameDiff graph is not run concurrently
- * here); concurrent callers are served one batch at a time.
+ * The query encoder of a trained model: its caption encoder (the training vocabulary, unknown words
+ * read as {@code <unk>} and long queries truncated to the model's token length; or its pretrained
+ * tower, see {@link CaptionEncoder}) and the text path's inference output. Forward passes are
+ * serialised on the model (a SameDiff graph is not run concurrently here); concurrent callers are
+ * served one batch at a time.
  */
-public final class ModelQueryEncoder implements QueryEncoder {
+public final class ModelQueryEncoder implements QueryEncoder, AutoCloseable {
   private final ModelBundle bundle;
   private final Embedder embedder;
+  private final CaptionEncoder captions;
 
   /**
    * Creates the encoder.
@@ -23,6 +25,13 @@ public final class ModelQueryEncoder implements QueryEncoder {
   public ModelQueryEncoder(ModelBundle bundle) {
     this.bundle = bundle;
     this.embedder = new Embedder(bundle.model(), 64);
+    this.captions = bundle.captionEncoder();
+  }
+
+  /** Closes the caption encoder (a pretrained tower's session). */
+  @Override
+  public void close() {
+    captions.close();
   }
 
   @Override
@@ -35,13 +44,10 @@ public final class ModelQueryEncoder implements QueryEncoder {
     if (texts.isEmpty()) {
       return new float[0][];
     }
-    int[][] ids = new int[texts.size()][];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = bundle.vocabulary().encode(texts.get(i), bundle.maxLength());
-    }
+    INDArray input = captions.encode(texts);
     INDArray out;
     synchronized (bundle.model()) {
-      out = embedder.embedTexts(Nd4j.createFromArray(ids));
+      out = embedder.embedTexts(input);
     }
     return out.toFloatMatrix();
   }

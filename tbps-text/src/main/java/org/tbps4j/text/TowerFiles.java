@@ -74,7 +74,7 @@ public record TowerFiles(String onnxName, byte[] onnx, String tokenizerName, byt
     }
   }
 
-  private static byte[] file(Path path) {
+  static byte[] file(Path path) {
     try {
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {

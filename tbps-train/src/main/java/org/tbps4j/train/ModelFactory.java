@@ -23,6 +23,7 @@ import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.GraphNames;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.layers.TokenFeatureHead;
 import org.tbps4j.model.pretrained.PretrainedBackbone;
 import org.tbps4j.train.config.TrainConfig;
 
@@ -67,6 +68,17 @@ public final class ModelFactory {
     }
     if (m.textPath() != null) {
       mc = mc.withTextPath(ModelConfig.TextPath.of(m.textPath()));
+    }
+    TrainConfig.Text t = m.text();
+    if (t.tower()) {
+      // the tower's token features replace the word lookup; the shift augmentation moves token
+      // ids and has no meaning for a frozen tower's features
+      mc =
+          mc.withText(
+                  ModelConfig.TextEncoder.minilm(
+                      TokenFeatureHead.Variant.of(t.head()), t.channels(), t.blocks()))
+              .withMaxLength(t.maxLength())
+              .withTextShift(false);
     }
     return mc;
   }

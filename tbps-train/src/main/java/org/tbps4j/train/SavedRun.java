@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.train.config.ConfigLoader;
@@ -71,6 +73,24 @@ public record SavedRun(
    */
   public ImageLoader loader() {
     return new ImageLoader(images);
+  }
+
+  /**
+   * Opens the caption encoder the model was trained with: its vocabulary, or its pretrained tower
+   * (the saved tokenizer and the ONNX graph with the recorded hash; see {@link
+   * CaptionEncoderProvider#forSavedModel}).
+   *
+   * @return the encoder (close it)
+   * @throws IllegalArgumentException naming the model file or the ONNX file when the tower cannot
+   *     be opened as trained
+   */
+  public CaptionEncoder captionEncoder() {
+    return CaptionEncoderProvider.forSavedModel(
+        model.config().text().encoder(),
+        model.config().maxLength(),
+        vocabulary,
+        model::attachment,
+        file.toString());
   }
 
   /**

@@ -10,6 +10,7 @@ import org.tbps4j.data.Split;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.GalleryIterator;
+import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.eval.ChunkedRetrieval;
 import org.tbps4j.eval.RetrievalMetrics;
@@ -120,6 +121,46 @@ public final class SplitEvaluator {
       int maxQueries,
       int workers,
       DecodeFailures failures) {
+    return evaluate(
+        model,
+        dataset,
+        split,
+        CaptionEncoder.words(vocabulary, maxLength),
+        loader,
+        batchSize,
+        chunk,
+        maxQueries,
+        workers,
+        failures);
+  }
+
+  /**
+   * Evaluates a model whose captions are read by a {@link CaptionEncoder} (the word path or a
+   * pretrained tower); queries are encoded and embedded a batch at a time.
+   *
+   * @param model the model
+   * @param dataset the dataset
+   * @param split which split
+   * @param captions the model's caption encoder
+   * @param loader image decoding with the model's preprocessing
+   * @param batchSize embedding batch size
+   * @param chunk queries per scoring chunk
+   * @param maxQueries at most this many queries (0 = all)
+   * @param workers image decoding threads
+   * @param failures where undecodable images are recorded, or null to fail on them
+   * @return the outcome
+   */
+  public static Outcome evaluate(
+      TbpsModel model,
+      PedesDataset dataset,
+      Split split,
+      CaptionEncoder captions,
+      ImageLoader loader,
+      int batchSize,
+      int chunk,
+      int maxQueries,
+      int workers,
+      DecodeFailures failures) {
     long t0 = System.nanoTime();
     Embedder embedder = new Embedder(model, batchSize);
     Embeddings galleryEmb;
@@ -147,8 +188,7 @@ public final class SplitEvaluator {
     if (queries.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no captions to query with");
     }
-    INDArray tokens = encode(queries, vocabulary, maxLength);
-    Embeddings queryEmb = embedder.embedTextsWithSets(tokens);
+    Embeddings queryEmb = embedCaptions(embedder, captions, queries, batchSize);
     long[] queryIds = queries.stream().mapToLong(CaptionRecord::personId).toArray();
     ChunkedRetrieval.Result r =
         new ChunkedRetrieval(chunk).evaluate(gallery.scorer(queryEmb), queryIds, galleryIds, 10);
@@ -195,6 +235,33 @@ public final class SplitEvaluator {
     }
     if (globals.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
+    }
+    return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+  }
+
+  /**
+   * Embeds captions a batch at a time through a caption encoder.
+   *
+   * @param embedder the embedder
+   * @param captions the caption encoder of the embedder's model
+   * @param queries the captions
+   * @param batchSize captions per batch
+   * @return global {@code [Q, D]} and sets (or null), normalised
+   */
+  public static Embeddings embedCaptions(
+      Embedder embedder, CaptionEncoder captions, List<CaptionRecord> queries, int batchSize) {
+    List<INDArray> globals = new ArrayList<>();
+    List<INDArray> sets = new ArrayList<>();
+    for (int from = 0; from < queries.size(); from += batchSize) {
+      List<String> texts = new ArrayList<>();
+      for (CaptionRecord c : queries.subList(from, Math.min(queries.size(), from + batchSize))) {
+        texts.add(c.caption());
+      }
+      Embeddings e = embedder.embedTextsWithSets(captions.encode(texts));
+      globals.add(e.global());
+      if (e.sets() != null) {
+        sets.add(e.sets());
+      }
     }
     return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
   }

@@ -19,6 +19,8 @@ import org.tbps4j.data.Split;
 import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.BatchNormStatistics;
@@ -231,6 +233,7 @@ public final class Trainer {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private TbpsModel model;
   private PretrainedBackbone pretrained;
+  private CaptionEncoder captions;
   private TbpsModel announcedModel; // the model listeners were last told about
   private LossMix mix;
   private LossTermsListener terms;
@@ -258,6 +261,11 @@ public final class Trainer {
   public Result run() throws IOException {
     try (RunLock lock = RunLock.acquire(runDir)) {
       return runLocked();
+    } finally {
+      if (captions != null) {
+        captions.close();
+        captions = null;
+      }
     }
   }
 
@@ -303,7 +311,9 @@ public final class Trainer {
           state.batchInEpoch());
     }
     AtomicWrite.text(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
-    trainIt = data.trainIterator(Seeds.derive(config.seed(), "sampler"), failures);
+    captions = openCaptionEncoder(config, data);
+    trainIt =
+        data.trainIterator(Seeds.derive(config.seed(), "sampler"), failures, towerOrNull(captions));
     planIterations();
     history =
         new MetricsHistory(
@@ -345,6 +355,70 @@ public final class Trainer {
   }
 
   private long trainedIterations;
+
+  /**
+   * The caption encoder of a run: the word path, or the tower of {@code model.text} with its
+   * feature cache under the dataset root filled for every caption of the dataset before the first
+   * step (progress in the log).
+   *
+   * @param config the run config
+   * @param data the run's data
+   * @return the encoder (close it)
+   * @throws IOException when the feature cache cannot be written
+   */
+  public static CaptionEncoder openCaptionEncoder(TrainConfig config, TrainingData data)
+      throws IOException {
+    TrainConfig.Text t = config.model().text();
+    if (!t.tower()) {
+      return CaptionEncoder.words(data.vocabulary(), config.data().maxLength());
+    }
+    CaptionEncoder enc =
+        CaptionEncoderProvider.openTower(
+            new CaptionEncoderProvider.Spec(
+                t.encoder(),
+                t.maxLength(),
+                t.onnx() == null ? null : Path.of(t.onnx()),
+                t.tokenizer() == null ? null : Path.of(t.tokenizer()),
+                null,
+                null,
+                data.dataset().root(),
+                t.threads()));
+    try {
+      java.util.Set<String> all = new java.util.LinkedHashSet<>();
+      for (Split sp : Split.values()) {
+        data.dataset().captions(sp).forEach(c -> all.add(c.caption()));
+      }
+      long[] lastLog = {System.nanoTime()};
+      int computed =
+          enc.prepare(
+              all,
+              (done, total, seconds) -> {
+                long now = System.nanoTime();
+                if (done == total || now - lastLog[0] > 10_000_000_000L) {
+                  lastLog[0] = now;
+                  LOG.info(
+                      "text features ({}): {}/{} captions, {} s",
+                      t.encoder(),
+                      done,
+                      total,
+                      String.format(java.util.Locale.ROOT, "%.1f", seconds));
+                }
+              });
+      LOG.info(
+          "text features ({}): {} captions ready ({} computed now, the rest cached)",
+          t.encoder(),
+          all.size(),
+          computed);
+      return enc;
+    } catch (IOException | RuntimeException e) {
+      enc.close();
+      throw e;
+    }
+  }
+
+  private static CaptionEncoder towerOrNull(CaptionEncoder e) {
+    return "words".equals(e.name()) ? null : e;
+  }
 
   private void planIterations() {
     int epochs = config.totalEpochs();
@@ -442,7 +516,7 @@ public final class Trainer {
         long s0 = System.nanoTime();
         MultiDataSet raw = trainIt.next();
         INDArray tokens = raw.getFeatures(1);
-        if (mc.textShift()) {
+        if (mc.textShift() && !mc.text().tower()) {
           tokens = new TokenShift(Seeds.derive(config.seed(), "shift", iteration)).apply(tokens);
         }
         MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
@@ -601,6 +675,7 @@ public final class Trainer {
     m.putAttachment(ATT_PREPROCESSING, data.images().toJson());
     m.putAttachment(ATT_CONFIG, ConfigLoader.toYaml(config));
     m.putAttachment(ATT_RUN, info.json());
+    captions.attachments().forEach(m::putAttachment);
   }
 
   private void checkpoint(TrainState s) throws IOException {
@@ -618,8 +693,7 @@ public final class Trainer {
             model,
             data.dataset(),
             Split.VAL,
-            data.vocabulary(),
-            config.data().maxLength(),
+            captions,
             data.loader(),
             config.eval().batchSize(),
             config.eval().chunk(),
@@ -649,7 +723,8 @@ public final class Trainer {
     }
     List<Map<String, INDArray>> batches = new ArrayList<>();
     try (PkTrainingIterator it =
-        data.calibrationIterator(Seeds.derive(config.seed(), "calibration"), failures)) {
+        data.calibrationIterator(
+            Seeds.derive(config.seed(), "calibration"), failures, towerOrNull(captions))) {
       for (int i = 0; i < n && it.hasNext(); i++) {
         MultiDataSet b = it.next();
         Map<String, INDArray> in = new LinkedHashMap<>(model.imageInputs(b.getFeatures(0)));
@@ -685,8 +760,7 @@ public final class Trainer {
               selected,
               data.dataset(),
               Split.TEST,
-              data.vocabulary(),
-              config.data().maxLength(),
+              captions,
               data.loader(),
               config.eval().batchSize(),
               config.eval().chunk(),

@@ -14,6 +14,7 @@ import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.train.config.TrainConfig;
 
@@ -78,6 +79,20 @@ public record TrainingData(
    * @return a new iterator at epoch 0, batch 0
    */
   public PkTrainingIterator trainIterator(long seed, DecodeFailures failures) {
+    return trainIterator(seed, failures, null);
+  }
+
+  /**
+   * The P×K training iterator with a caption encoder (a tower's packed token features as the text
+   * input, see {@link CaptionEncoder}).
+   *
+   * @param seed the sampler/augmentation seed
+   * @param failures where undecodable images are recorded; null to fail on them
+   * @param captions the caption encoder, or null for the vocabulary's token ids
+   * @return a new iterator at epoch 0, batch 0
+   */
+  public PkTrainingIterator trainIterator(
+      long seed, DecodeFailures failures, CaptionEncoder captions) {
     int workers = config.workers();
     return iterator(
         new Augmentation(config.flip(), config.padCrop()),
@@ -85,7 +100,8 @@ public record TrainingData(
         workers,
         Math.max(2, 2 * workers),
         config.similarIdentities(),
-        failures);
+        failures,
+        captions);
   }
 
   /**
@@ -107,7 +123,20 @@ public record TrainingData(
    * @return a new iterator
    */
   public PkTrainingIterator calibrationIterator(long seed, DecodeFailures failures) {
-    return iterator(Augmentation.NONE, seed, config.workers(), 2, 0, failures);
+    return calibrationIterator(seed, failures, null);
+  }
+
+  /**
+   * A calibration iterator with a caption encoder.
+   *
+   * @param seed its seed
+   * @param failures where undecodable images are recorded; null to fail on them
+   * @param captions the caption encoder, or null for the vocabulary's token ids
+   * @return a new iterator
+   */
+  public PkTrainingIterator calibrationIterator(
+      long seed, DecodeFailures failures, CaptionEncoder captions) {
+    return iterator(Augmentation.NONE, seed, config.workers(), 2, 0, failures, captions);
   }
 
   private PkTrainingIterator iterator(
@@ -116,7 +145,8 @@ public record TrainingData(
       int workers,
       int prefetch,
       int similarIdentities,
-      DecodeFailures failures) {
+      DecodeFailures failures,
+      CaptionEncoder captions) {
     return new PkTrainingIterator(
         dataset,
         vocabulary,
@@ -130,7 +160,8 @@ public record TrainingData(
             workers,
             prefetch,
             similarIdentities),
-        failures);
+        failures,
+        captions);
   }
 
   /**

@@ -20,6 +20,7 @@ import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.sample.CaptionNeighbours;
 import org.tbps4j.data.sample.PkSampler;
 import org.tbps4j.data.sample.Seeds;
+import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.Vocabulary;
 
 /**
@@ -31,7 +32,8 @@ import org.tbps4j.data.text.Vocabulary;
  * <ul>
  *   <li>{@code features[0]}: images, FLOAT {@code [N, 3, H, W]}, normalised RGB ({@link
  *       ImageLoader});
- *   <li>{@code features[1]}: tokens, INT32 {@code [N, L]}, padded with {@link Vocabulary#PAD};
+ *   <li>{@code features[1]}: tokens, INT32 {@code [N, L]}, padded with {@link Vocabulary#PAD}; or,
+ *       with a {@link CaptionEncoder}, what it gives for the batch's captions;
  *   <li>{@code labels[0]}: class index ({@link PedesDataset#trainClasses()}), INT32 {@code [N]};
  * </ul>
  *
@@ -81,6 +83,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   private final transient Prefetcher<MultiDataSet> prefetcher;
   private final transient DecodedImages decoded = DecodedImages.forThisJvm();
   private final transient DecodeFailures failures;
+  private final transient CaptionEncoder captionEncoder;
   private transient MultiDataSetPreProcessor preProcessor;
   private int epoch;
   private transient List<int[]> plan;
@@ -201,6 +204,29 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       ImageLoader loader,
       Config config,
       DecodeFailures failures) {
+    this(dataset, vocabulary, loader, config, failures, null);
+  }
+
+  /**
+   * Creates the iterator with a caption encoder: {@code features[1]} is then what the encoder gives
+   * for the batch's captions (a tower's packed token features, see {@link CaptionEncoder}) instead
+   * of the vocabulary's ids. The vocabulary still drives similar-identity sampling.
+   *
+   * @param dataset the dataset (its train split is sampled)
+   * @param vocabulary the training vocabulary
+   * @param loader image decoding and normalisation
+   * @param config sampling settings
+   * @param failures where undecodable images are recorded, or null to fail on them
+   * @param captionEncoder the text input of a batch, or null for the vocabulary's ids
+   */
+  public PkTrainingIterator(
+      PedesDataset dataset,
+      Vocabulary vocabulary,
+      ImageLoader loader,
+      Config config,
+      DecodeFailures failures,
+      CaptionEncoder captionEncoder) {
+    this.captionEncoder = captionEncoder;
     this.failures = failures;
     this.dataset = dataset;
     this.loader = loader;
@@ -422,7 +448,16 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       lab[r] = labels[s];
     }
     INDArray images = Nd4j.create(img, new long[] {n, 3, h, w}, DataType.FLOAT);
-    INDArray tokenArray = Nd4j.createFromArray(tok).reshape(n, len);
+    INDArray tokenArray;
+    if (captionEncoder == null) {
+      tokenArray = Nd4j.createFromArray(tok).reshape(n, len);
+    } else {
+      List<String> texts = new java.util.ArrayList<>(n);
+      for (int r = 0; r < n; r++) {
+        texts.add(samples.get(rows[r]).caption());
+      }
+      tokenArray = captionEncoder.encode(texts);
+    }
     INDArray labelArray = Nd4j.createFromArray(lab);
     return new org.nd4j.linalg.dataset.MultiDataSet(
         new INDArray[] {images, tokenArray}, new INDArray[] {labelArray});

@@ -81,9 +81,8 @@ public final class DualPathGraph {
     Act img = imageBackbone(layers, config, arch.image());
     SDVariable x = head(layers, "image/head", sd.mean(img.x(), 2, 3), img.channels(), config);
     sd.identity(GraphNames.IMAGE_EMBEDDING, x);
-    Text txtOut = textBackbone(layers, config, arch.text());
-    Act txt = txtOut.features();
-    SDVariable t = head(layers, "text/head", sd.max(txt.x(), 2, 3), txt.channels(), config);
+    TextResult txtOut = textPath(layers, config, arch.text());
+    SDVariable t = txtOut.embedding();
     sd.identity(GraphNames.TEXT_EMBEDDING, t);
     layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_NORMALIZED, x, 1);
     layers.l2Normalize(GraphNames.TEXT_EMBEDDING_NORMALIZED, t, 1);
@@ -97,7 +96,13 @@ public final class DualPathGraph {
     if (config.esa().enabled()) {
       SDVariable vs = esaSets(layers, "esa/image", img, null, config, GraphNames.ESA_IMAGE_SETS);
       SDVariable us =
-          esaSets(layers, "esa/text", txt, txtOut.mask(), config, GraphNames.ESA_TEXT_SETS);
+          esaSets(
+              layers,
+              "esa/text",
+              txtOut.map().features(),
+              txtOut.map().mask(),
+              config,
+              GraphNames.ESA_TEXT_SETS);
       setSimilarity(sd, vs, us, config.esa().sets(), d);
     }
 
@@ -106,13 +111,17 @@ public final class DualPathGraph {
     Act img2 = imageBackbone(layers, config, arch.image());
     SDVariable x2 = head(layers, "image/head", sd.mean(img2.x(), 2, 3), img2.channels(), config);
     layers.l2Normalize(GraphNames.IMAGE_EMBEDDING_INFERENCE, x2, 1);
-    Text txtOut2 = textBackbone(layers, config, arch.text());
-    Act txt2 = txtOut2.features();
-    SDVariable t2 = head(layers, "text/head", sd.max(txt2.x(), 2, 3), txt2.channels(), config);
-    layers.l2Normalize(GraphNames.TEXT_EMBEDDING_INFERENCE, t2, 1);
+    TextResult txtOut2 = textPath(layers, config, arch.text());
+    layers.l2Normalize(GraphNames.TEXT_EMBEDDING_INFERENCE, txtOut2.embedding(), 1);
     if (config.esa().enabled()) {
       esaSets(layers, "esa/image", img2, null, config, GraphNames.ESA_IMAGE_SETS_INFERENCE);
-      esaSets(layers, "esa/text", txt2, txtOut2.mask(), config, GraphNames.ESA_TEXT_SETS_INFERENCE);
+      esaSets(
+          layers,
+          "esa/text",
+          txtOut2.map().features(),
+          txtOut2.map().mask(),
+          config,
+          GraphNames.ESA_TEXT_SETS_INFERENCE);
     }
     return sd;
   }
@@ -184,6 +193,45 @@ public final class DualPathGraph {
 
   /** The text path's last feature map (padding-only positions zeroed) and its position mask. */
   private record Text(Act features, SDVariable mask) {}
+
+  /** The text path's embedding (before L2 normalisation) and the token map the ESA head pools. */
+  private record TextResult(SDVariable embedding, Text map) {}
+
+  /**
+   * The text path: the word lookup, CNN and head ({@code words}), or the trainable {@link
+   * TokenFeatureHead} on a frozen tower's token features. The tower's token map {@code [N, L, C]}
+   * is handed to ESA as a {@code [N, C, 1, L]} map (inputs are padded to {@code maxLength}).
+   */
+  private static TextResult textPath(
+      Layers layers, ModelConfig config, Architecture.TextSpec spec) {
+    SameDiff sd = layers.sd();
+    ModelConfig.TextEncoder enc = config.text();
+    if (!enc.tower()) {
+      Text txt = textBackbone(layers, config, spec);
+      Act a = txt.features();
+      return new TextResult(
+          head(layers, "text/head", sd.max(a.x(), 2, 3), a.channels(), config), txt);
+    }
+    TokenFeatureHead.Output o =
+        TokenFeatureHead.build(
+            layers,
+            "text/head",
+            new TokenFeatureHead.Config(
+                enc.head(),
+                enc.featureDim(),
+                enc.channels(),
+                enc.blocks(),
+                config.embeddingDim(),
+                config.dropFraction()));
+    Text map = null;
+    if (o.tokens() != null) {
+      int len = config.maxLength();
+      SDVariable x = sd.expandDims(sd.permute(o.tokens(), 0, 2, 1), 2); // [N, C, 1, L]
+      SDVariable mask = sd.reshape(o.mask(), -1, 1, 1, len);
+      map = new Text(new Act(x, enc.channels(), 1, len), mask);
+    }
+    return new TextResult(o.embedding(), map);
+  }
 
   private static Text textBackbone(Layers layers, ModelConfig config, Architecture.TextSpec spec) {
     return config.textPath() == ModelConfig.TextPath.CONV

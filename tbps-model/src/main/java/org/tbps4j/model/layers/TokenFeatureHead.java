@@ -67,6 +67,7 @@ public final class TokenFeatureHead {
      * @return the variant
      * @throws IllegalArgumentException naming the valid values
      */
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static Variant of(String name) {
       for (Variant v : values()) {
         if (v.configName().equals(name)) {
@@ -82,6 +83,7 @@ public final class TokenFeatureHead {
      *
      * @return {@code cnn-attention} or {@code mean-mlp}
      */
+    @com.fasterxml.jackson.annotation.JsonValue
     public String configName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -53,7 +53,8 @@ public record TrainConfig(
     data = required("data", data);
     model =
         model == null
-            ? new Model(null, null, null, null, null, null, null, null, null, null, null, null)
+            ? new Model(
+                null, null, null, null, null, null, null, null, null, null, null, null, null)
             : model;
     data = data.withSizesFrom(org.tbps4j.model.ModelConfig.preset(model.preset(), 1, 2));
     optimizer =
@@ -337,6 +338,7 @@ public record TrainConfig(
    * @param textPath {@code conv} (kernel-3 residual CNN) or {@code bottleneck} (the Dual-Path
    *     paper's strided CNN); default: the preset's
    * @param image the image path's starting point ({@code model.image.pretrained})
+   * @param text what reads the captions ({@link Text}); default: the word path
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
@@ -351,9 +353,11 @@ public record TrainConfig(
       Integer uniqueTokenCapacity,
       String head,
       String textPath,
-      Image image) {
+      Image image,
+      Text text) {
     /** Validates; preset-dependent values stay null until mapped onto the preset. */
     public Model {
+      text = text == null ? new Text(null, null, null, null, null, null, null, null) : text;
       preset =
           oneOf("model.preset", preset, "tiny", List.of("micro", "tiny", "resnet18", "resnet50"));
       if (embeddingDim != null) {
@@ -413,6 +417,56 @@ public record TrainConfig(
       if (pretrained != null && pretrained.isBlank()) {
         throw new IllegalArgumentException("model.image.pretrained: empty path");
       }
+    }
+  }
+
+  /**
+   * The caption reader (docs/text-encoder.md): the word path learnt from scratch, or a frozen
+   * pretrained tower with a trainable head on its token features.
+   *
+   * @param encoder {@code words} (default: word lookup + the text CNN of {@code text_path}) or
+   *     {@code minilm-l6} (all-MiniLM-L6-v2 through ONNX Runtime, frozen, features cached per
+   *     caption under the dataset's {@code .tbps-cache/})
+   * @param head the tower's head: {@code cnn-attention} (default) or {@code mean-mlp}
+   * @param channels the head's width C (default 256)
+   * @param blocks residual blocks of the cnn-attention head (default 1)
+   * @param maxLength the tower's truncation length in WordPiece ids, {@code [CLS]}/{@code [SEP]}
+   *     included (default 64; 2..128); the word path keeps {@code data.max_length}
+   * @param onnx another ONNX file of the same model (default: the one inside the Maven artifact)
+   * @param tokenizer another {@code tokenizer.json} (default: the one inside the Maven artifact)
+   * @param threads ONNX Runtime threads while computing features (default 1)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Text(
+      String encoder,
+      String head,
+      Integer channels,
+      Integer blocks,
+      Integer maxLength,
+      String onnx,
+      String tokenizer,
+      Integer threads) {
+    /** Validates and fills defaults. */
+    public Text {
+      encoder = oneOf("model.text.encoder", encoder, "words", List.of("words", "minilm-l6"));
+      head = oneOf("model.text.head", head, "cnn-attention", List.of("cnn-attention", "mean-mlp"));
+      channels = positive("model.text.channels", channels, 256);
+      blocks = nonNegative("model.text.blocks", blocks, 1);
+      maxLength = positive("model.text.max_length", maxLength, 64);
+      if (maxLength < 2 || maxLength > 128) {
+        throw new IllegalArgumentException(
+            "model.text.max_length must be in [2, 128] (the tower's limit), got " + maxLength);
+      }
+      threads = positive("model.text.threads", threads, 1);
+    }
+
+    /**
+     * Whether a pretrained tower reads the captions.
+     *
+     * @return false for {@code words}
+     */
+    public boolean tower() {
+      return !"words".equals(encoder);
     }
   }
 

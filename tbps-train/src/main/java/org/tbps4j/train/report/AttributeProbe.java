@@ -10,6 +10,7 @@ import org.tbps4j.data.Split;
 import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
+import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.eval.LinearProbe;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.train.SavedRun;
@@ -84,8 +85,10 @@ public final class AttributeProbe {
     if (captions.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no captions");
     }
-    INDArray texts =
-        embedder.embedTexts(SplitEvaluator.encode(captions, run.vocabulary(), run.maxLength()));
+    INDArray texts;
+    try (CaptionEncoder enc = run.captionEncoder()) {
+      texts = SplitEvaluator.embedCaptions(embedder, enc, captions, batchSize).global();
+    }
     return new Embedded(
         GalleryIterator.imagePaths(dataset, split),
         GalleryIterator.personIds(dataset, split),
