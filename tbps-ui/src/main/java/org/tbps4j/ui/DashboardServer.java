@@ -201,7 +201,15 @@ public final class DashboardServer extends VertxUIServer implements AutoCloseabl
         } else {
           r = router.get(route.getRoute());
         }
-        r.handler(rc -> route.getConsumer().accept(pathParameters(route.getRoute(), rc), rc));
+        boolean page = HTML_PAGES.contains(route.getRoute());
+        r.handler(
+            rc -> {
+              if (page) { // DL4J renders these pages without a content type; with nosniff a
+                // browser would show text/plain and run none of their scripts
+                rc.response().putHeader("content-type", "text/html; charset=utf-8");
+              }
+              route.getConsumer().accept(pathParameters(route.getRoute(), rc), rc);
+            });
       }
     }
 
@@ -228,6 +236,20 @@ public final class DashboardServer extends VertxUIServer implements AutoCloseabl
       java.util.Set.of("/train/sessions/set/:to", "/train/workers/setByIdx/:to", "/setlang/:to");
 
   private static final String TEXT = "text/plain; charset=utf-8";
+
+  /** DL4J's HTML pages (its handlers set no content type for them). */
+  static final java.util.Set<String> HTML_PAGES =
+      java.util.Set.of(
+          "/train",
+          "/train/overview",
+          "/train/model",
+          "/train/system",
+          "/train/:sessionId",
+          "/train/:sessionId/overview",
+          "/train/:sessionId/model",
+          "/train/:sessionId/system",
+          "/samediff",
+          "/tsne");
 
   /**
    * Runs first on every request: refuses a {@code Host} that is not an address of this server (a

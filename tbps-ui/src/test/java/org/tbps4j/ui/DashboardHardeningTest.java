@@ -89,6 +89,24 @@ class DashboardHardeningTest {
         assertEquals(
             "nosniff", r.headers().get("x-content-type-options"), path + " " + r.headers());
       }
+      // with nosniff the declared type decides: pages must be HTML and scripts JavaScript, or a
+      // browser shows the page as text and runs none of its scripts
+      for (String page : List.of("/", "/train/overview", "/train/model", "/train/system")) {
+        Reply r = send(port, "GET", page, "127.0.0.1:" + port, null);
+        assertTrue(
+            String.valueOf(r.headers().get("content-type")).startsWith("text/html"),
+            page + " " + r.headers());
+      }
+      Reply script =
+          send(
+              port,
+              "GET",
+              "/assets/webjars/jquery/3.4.1/dist/jquery.min.js",
+              "127.0.0.1:" + port,
+              null);
+      assertTrue(
+          String.valueOf(script.headers().get("content-type")).startsWith("application/javascript"),
+          script.headers().toString());
       Reply refused = send(port, "GET", "/", "evil.example", null);
       assertEquals("nosniff", refused.headers().get("x-content-type-options"));
       assertNotNull(refused.headers().get("content-type"));
