@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.tbps4j.train.sweep.SeedSpread;
 import org.tbps4j.train.sweep.Sweep;
 import org.tbps4j.train.sweep.SweepConfig;
 import org.tbps4j.train.sweep.SweepPlan;
@@ -114,6 +115,19 @@ public final class SweepCommand implements Callable<Integer> {
         r.best().index(),
         r.best().score(),
         r.best().point());
+    SeedSpread.of(plan.config().paths(), r.rows())
+        .ifPresent(
+            sp -> {
+              SeedSpread.Group top = sp.groups().get(0);
+              o.printf(
+                  Locale.ROOT,
+                  "best setting over %d seeds: %s, mean val R@1 %.2f ± %.2f%n",
+                  top.scores().size(),
+                  SweepPoint.of(top.setting()),
+                  top.mean(),
+                  top.halfRange());
+              o.println("seeds:       " + sp.verdict());
+            });
     o.println("best config: " + r.bestConfig());
     o.println("train it:    tbps train --config " + r.bestConfig());
     o.flush();

@@ -102,6 +102,7 @@ public final class SweepReport {
                 .append(Sweep.BEST_CONFIG)
                 .append("."));
     h.append("</p>");
+    SeedSpread.of(c.paths(), rows).ifPresent(sp -> h.append(seedTable(sp)));
 
     h.append("<h2>Score against each parameter</h2><div>");
     for (Dimension d : c.space()) {
@@ -142,6 +143,31 @@ public final class SweepReport {
     }
     h.append("</table></body></html>\n");
     return h.toString();
+  }
+
+  /** The settings over their seeds, best mean first, and the verdict. */
+  private static String seedTable(SeedSpread sp) {
+    StringBuilder h = new StringBuilder();
+    h.append("<h2>Settings over seeds</h2><p><b>")
+        .append(esc(sp.verdict()))
+        .append("</b></p><table><tr><th>setting</th><th>seeds</th><th>mean val R@1</th>")
+        .append("<th>spread (half-range)</th><th>scores</th></tr>");
+    for (SeedSpread.Group g : sp.groups()) {
+      h.append("<tr><td>")
+          .append(esc(SweepPoint.of(g.setting()).toString()))
+          .append("</td><td>")
+          .append(g.scores().size())
+          .append("</td><td>")
+          .append(fmt(g.mean()))
+          .append("</td><td>")
+          .append(fmt(g.halfRange()))
+          .append("</td><td>");
+      for (int i = 0; i < g.scores().size(); i++) {
+        h.append(i == 0 ? "" : ", ").append(fmt(g.scores().get(i)));
+      }
+      h.append("</td></tr>");
+    }
+    return h.append("</table>").toString();
   }
 
   /**

@@ -34,7 +34,8 @@ class ShippedSweepsTest {
                 "psw-coefficients.yaml",
                 "sn-alpha-k.yaml",
                 "asm-margin.yaml",
-                "ranking-margin.yaml")),
+                "ranking-margin.yaml",
+                "mam-margin-quickstart.yaml")),
         names.toString());
     TrainConfig base = ConfigLoader.load(SWEEPS.resolve(BASE), List.of());
     assertEquals("data/sweep-synthetic", base.data().root());
@@ -47,9 +48,17 @@ class ShippedSweepsTest {
       }
       assertTrue(
           text.contains("./tbps sweep --config configs/sweeps/" + f.getFileName()), f.toString());
-      assertTrue(text.contains("./tbps synth --out data/sweep-synthetic --ids 300 --size 64x32"));
       SweepPlan p = SweepPlan.load(f);
-      assertEquals(base.data(), p.base().data(), f + " trains on the shared synthetic set");
+      if (f.getFileName().toString().endsWith("-quickstart.yaml")) {
+        // at the quickstart's budget: its data, its recipe, its step count, seeds in the space
+        assertTrue(text.contains("./tbps synth --out data/synthetic --ids 1000 --size 64x32"));
+        assertEquals("data/synthetic", p.base().data().root());
+        assertEquals(13, p.base().totalEpochs(), f.toString());
+        assertTrue(p.config().paths().contains(SeedSpread.SEED_PATH), f + " repeats seeds");
+      } else {
+        assertTrue(text.contains("./tbps synth --out data/sweep-synthetic --ids 300 --size 64x32"));
+        assertEquals(base.data(), p.base().data(), f + " trains on the shared synthetic set");
+      }
       assertTrue(p.budget() <= 9, f + ": " + p.budget() + " candidates");
       if (p.config().search().equals(SweepConfig.GRID)) {
         assertEquals(p.budget(), SweepCandidates.preview(p, 100).size(), "the whole grid");

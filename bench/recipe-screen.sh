@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Screens training recipes at a fixed number of epochs (not a time budget), so that a loaded machine
+# changes how long a run takes but not its result: each candidate is trained on each dataset with each
+# seed, one run at a time, and the script prints a Markdown table of test R@1 as % of the dataset's
+# oracle, per candidate the mean over datasets and seeds, and its spread. Used to choose the quickstart
+# recipe (issue 16) by its mean over differently drawn worlds and seeds, never by one world.
+#
+#   bench/recipe-screen.sh OUT_DIR BASE_CONFIG CANDIDATES_FILE "DATA_DIR..." "SEED..."
+#
+# CANDIDATES_FILE: one candidate per line, `name|--set a=b --set c=d` (an empty right side trains
+# BASE_CONFIG unchanged). DATA_DIR: folders written by `tbps synth` (they hold oracle.json). A finished
+# run (OUT_DIR/<candidate>/<data>-s<seed>/metrics.json with a test entry) is not run again.
+# The jar is copied to OUT_DIR/jar first, so rebuilding the project while it runs changes nothing.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$1"; base="$2"; cands="$3"; datas="$4"; seeds="$5"
+mkdir -p "$out"
+if [ ! -f "$out/jar/tbps.jar" ]; then
+  "$root/tbps" --version >/dev/null
+  rm -rf "$out/jar.tmp" && mkdir -p "$out/jar.tmp"
+  cp -r "$root/tbps-cli/target/tbps.jar" "$root/tbps-cli/target/lib" "$out/jar.tmp/"
+  mv "$out/jar.tmp" "$out/jar"
+fi
+export TBPS_JAR="$out/jar/tbps.jar"
+while IFS='|' read -r name sets; do
+  case "$name" in ''|\#*) continue ;; esac
+  for d in $datas; do
+    for s in $seeds; do
+      run="$out/$name/$(basename "$(dirname "$d")")-$(basename "$d")-s$s"
+      if [ -f "$run/metrics.json" ] && grep -q '"test"' "$run/metrics.json"; then continue; fi
+      rm -rf "$run"; mkdir -p "$(dirname "$run")"
+      echo "== $name on $d seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
+      # shellcheck disable=SC2086
+      "$root/tbps" train --config "$base" --out "$run" --set "data.root=$d" --set "seed=$s" $sets \
+        >"$run.log" 2>&1 || { echo "run $run failed, see $run.log" >&2; exit 1; }
+    done
+  done
+done <"$cands"
+python3 - "$out" "$cands" "$datas" "$seeds" <<'PY'
+import json, os, sys
+out, cands, datas, seeds = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
+names = [l.split("|")[0].strip() for l in open(cands) if l.strip() and not l.startswith("#")]
+print("| candidate | " + " | ".join(f"{os.path.basename(os.path.dirname(d))} s{s}" for d in datas for s in seeds)
+      + " | mean | half-range | steps |")
+print("|---" * (len(datas) * len(seeds) + 4) + "|")
+for n in names:
+    cells, steps = [], 0
+    for d in datas:
+        oracle = json.load(open(os.path.join(d, "oracle.json")))["R@1"]
+        for s in seeds:
+            run = os.path.join(out, n, f"{os.path.basename(os.path.dirname(d))}-{os.path.basename(d)}-s{s}")
+            m = json.load(open(os.path.join(run, "metrics.json")))
+            cells.append(100 * m["test"]["R@1"] / oracle)
+            steps = max((e["iteration"] for e in m.get("iterations", [])), default=0) + 1
+    mean = sum(cells) / len(cells)
+    print(f"| {n} | " + " | ".join(f"{c:.1f}" for c in cells)
+          + f" | **{mean:.1f}** | {(max(cells) - min(cells)) / 2:.1f} | {steps} |")
+PY
