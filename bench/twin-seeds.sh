@@ -2,7 +2,7 @@
 # The PyTorch twin of the quickstart (issue 16) on the very datasets bench/quickstart-seeds.sh drew:
 # for each (world, seed) it trains `bench/torch_peer.py --mode accuracy --arch tiny` (the tiny
 # preset's network written the way PyTorch users write it: nn.Embedding, fused BatchNorm, AdamW) with
-# the quickstart's recipe (loss mix, Adam 1e-3, warm-up over 3 % of the budget and cosine to 0 at its
+# the quickstart's recipe (loss mix, Adam at its peak learning rate, warm-up over 3 % of the budget and cosine to 0 at its
 # end) for the same minutes, evaluates the test split after 1 and 2 minutes and at the end, and
 # prints a Markdown table next to the quickstart's results. One run at a time, idle machine.
 #
@@ -19,6 +19,9 @@ seeds="${3:-1 2 3}"
 minutes="${4:-5}"
 threads="${5:-2}"
 mkdir -p "$qs/twin"
+# the quickstart's peak learning rate (the twin's schedule and loss mix are the quickstart's)
+lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$root/configs/quickstart.yaml")
+[ -n "$lr" ] || { echo "no optimizer lr in configs/quickstart.yaml" >&2; exit 2; }
 for w in $worlds; do
   for s in $seeds; do
     data="$qs/$w-s$s/data"
@@ -27,7 +30,7 @@ for w in $worlds; do
     [ -s "$res" ] && continue
     echo "== twin, world $w, seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
     /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
-      --seed "$s" --schedule time --minutes "$minutes" --curve 1,2 --threads "$threads" \
+      --seed "$s" --lr "$lr" --schedule time --minutes "$minutes" --curve 1,2 --threads "$threads" \
       >"$res.tmp" 2>"$qs/twin/$w-s$s.log" || { echo "failed: see $qs/twin/$w-s$s.log" >&2; exit 1; }
     mv "$res.tmp" "$res"
   done

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Time-to-accuracy curves (issue 16): test R@1 as % of the oracle after a training budget of M minutes,
+# for the new quickstart recipe (configs/quickstart.yaml), the old one (bench/recipes/quickstart-v1.yaml)
+# and the PyTorch twin of the new one (bench/torch_peer.py --mode accuracy --arch tiny), on the very
+# datasets bench/quickstart-seeds.sh drew. Each point is its own run with that budget (the new recipe
+# and the twin warm up and decay over it, so every point is annealed); both trainers count training
+# time only (TBPS4J: `tbps train --max-minutes`, clock from the first step; the twin: its training
+# clock), validation and the final test evaluation are outside. One run at a time, idle machine.
+#
+#   bench/curves.sh QUICKSTART_OUT OUT_DIR "WORLDS" "SEEDS" "MINUTES" "SYSTEMS"
+#
+# e.g. bench/curves.sh bench-out/qs bench-out/curves "studio street" "1 2 3" "1 2" "new twin old".
+# Finished points are kept (OUT_DIR/<system>-<M>min/<world>-s<seed>.json). Prints one Markdown table.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+qs="$1"; out="$2"; worlds="$3"; seeds="$4"; budgets="$5"; systems="$6"
+mkdir -p "$out"
+if [ ! -f "$out/jar/tbps.jar" ]; then
+  "$root/tbps" --version >/dev/null
+  rm -rf "$out/jar.tmp" && mkdir -p "$out/jar.tmp"
+  cp -r "$root/tbps-cli/target/tbps.jar" "$root/tbps-cli/target/lib" "$out/jar.tmp/"
+  cp "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml" "$out/jar.tmp/"
+  mv "$out/jar.tmp" "$out/jar"
+fi
+export TBPS_JAR="$out/jar/tbps.jar"
+# the twin trains with the new recipe's peak learning rate
+lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$out/jar/quickstart.yaml")
+[ -n "$lr" ] || { echo "no optimizer lr in $out/jar/quickstart.yaml" >&2; exit 2; }
+for m in $budgets; do
+  for sys in $systems; do
+    for w in $worlds; do
+      for s in $seeds; do
+        data="$qs/$w-s$s/data"
+        res="$out/$sys-${m}min/$w-s$s.json"
+        [ -f "$data/oracle.json" ] || { echo "no dataset at $data" >&2; exit 2; }
+        [ -s "$res" ] && continue
+        mkdir -p "$(dirname "$res")"
+        echo "== $sys, $m min, world $w, seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
+        log="${res%.json}.log"
+        case "$sys" in
+          twin)
+            /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
+              --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 >"$res.tmp" 2>"$log" \
+              || { echo "failed: see $log" >&2; exit 1; }
+            python3 - "$res.tmp" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+json.dump({"R@1": t["final"]["R@1"], "oracle_R@1": t["data"]["oracle_R@1"], "steps": t["steps"],
+           "train_seconds": t["train_seconds"]}, open(sys.argv[1], "w"))
+PY
+            ;;
+          new | old)
+            cfg="$out/jar/quickstart.yaml"; [ "$sys" = old ] && cfg="$out/jar/quickstart-v1.yaml"
+            run="${res%.json}.run"; rm -rf "$run"
+            "$root/tbps" train --config "$cfg" --out "$run" --max-minutes "$m" \
+              --set "data.root=$data" --set "seed=$s" >"$log" 2>&1 || { echo "failed: see $log" >&2; exit 1; }
+            python3 - "$run" "$data" "$res.tmp" <<'PY'
+import json, os, sys
+run, data, res = sys.argv[1:]
+m = json.load(open(os.path.join(run, "metrics.json")))
+steps = max((e["iteration"] for e in m.get("iterations", [])), default=0) + 1
+oracle = json.load(open(os.path.join(data, "oracle.json")))["R@1"]
+json.dump({"R@1": m["test"]["R@1"], "oracle_R@1": oracle, "steps": steps}, open(res, "w"))
+PY
+            rm -rf "$run/checkpoints"
+            ;;
+          *) echo "unknown system $sys (new, old, twin)" >&2; exit 2 ;;
+        esac
+        mv "$res.tmp" "$res"
+      done
+    done
+  done
+done
+python3 - "$out" "$worlds" "$seeds" "$budgets" "$systems" <<'PY'
+import json, os, sys
+out, worlds, seeds, budgets, systems = sys.argv[1], *[a.split() for a in sys.argv[2:]]
+print("| minutes | world | " + " | ".join(f"{s}: % of oracle (mean ± half-range), steps" for s in systems) + " |")
+print("|---|---|" + "---|" * len(systems))
+for m in budgets:
+    for w in worlds:
+        cells = []
+        for sys_ in systems:
+            r = [json.load(open(os.path.join(out, f"{sys_}-{m}min", f"{w}-s{s}.json"))) for s in seeds]
+            f = [100 * x["R@1"] / x["oracle_R@1"] for x in r]
+            st = sum(x["steps"] for x in r) / len(r)
+            cells.append(f"{sum(f)/len(f):.1f} ± {(max(f)-min(f))/2:.1f} ({st:.0f})")
+        print(f"| {m} | {w} | " + " | ".join(cells) + " |")
+PY
