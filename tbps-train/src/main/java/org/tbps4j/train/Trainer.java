@@ -342,10 +342,9 @@ public final class Trainer {
       model = TbpsModel.load(ckpt.get().model(), true);
       BudgetSchedule.attach(model.sameDiff(), this::budgetFraction);
       graphStage = state.stage();
-      mix = ModelFactory.lossMix(config.lossOf(config.stages().get(graphStage)));
-      model.sameDiff().setLossVariables(LossNames.TOTAL);
-      terms =
-          new LossTermsListener(ModelFactory.termWeights(mix), Seeds.derive(config.seed(), "step"));
+      TrainingGraph g = TrainingGraph.restored(config, config.stages().get(graphStage), model);
+      mix = g.mix();
+      terms = g.terms();
     }
     TrainState end = loop(state, info, mc);
     if (end == null) { // interrupted on purpose (tests)
@@ -631,41 +630,12 @@ public final class Trainer {
         st.epochs(),
         config.lossOf(st),
         st.freezeImage() ? ", image backbone frozen" : "");
-    LossMix next = ModelFactory.lossMix(config.lossOf(st));
-    TbpsModel previous = model;
-    model = TbpsModel.create(mc);
-    byte[] backbone = null;
-    if (previous != null) {
-      int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
-      LOG.debug("copied {} arrays into the stage {} graph", n, stage + 1);
-      backbone = previous.attachment(ATT_BACKBONE).orElse(null);
-      previous.close(); // its native memory now, not at some later GC
-    } else if (pretrained != null) {
-      int n =
-          pretrained.applyTo(model, "model.image.pretrained (" + config.model().pretrained() + ")");
-      LOG.info(
-          "image backbone from {} ({} arrays, {} parameters, from {})",
-          config.model().pretrained(),
-          n,
-          pretrained.parameterCount(),
-          pretrained.source());
-      backbone =
-          pretrained.metadata(false).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-    attachMetadata(model, info);
-    if (backbone != null) {
-      model.putAttachment(ATT_BACKBONE, backbone);
-    }
-    mix = next;
-    ModelFactory.attach(model, mix);
-    if (st.freezeImage()) {
-      model.freezeImageBackbone();
-    }
-    model
-        .sameDiff()
-        .setTrainingConfig(ModelFactory.trainingConfig(config, model, schedule, iteration));
-    terms =
-        new LossTermsListener(ModelFactory.termWeights(mix), Seeds.derive(config.seed(), "step"));
+    TrainingGraph.Recipe recipe =
+        new TrainingGraph.Recipe(config, mc, schedule, pretrained, m -> attachMetadata(m, info));
+    TrainingGraph g = TrainingGraph.build(recipe, st, model, iteration);
+    model = g.model();
+    mix = g.mix();
+    terms = g.terms();
     graphStage = stage;
   }
 
