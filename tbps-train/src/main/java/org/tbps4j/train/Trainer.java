@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.ModelConfig;

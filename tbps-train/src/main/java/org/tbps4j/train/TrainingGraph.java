@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.ModelConfig;

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.model.BatchNormStatistics;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.train.listeners.TrainingListener;
