@@ -18,15 +18,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.FixedSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.train.ModelFactory;
+import org.tbps4j.train.TrainingGraph;
+import org.tbps4j.train.config.ConfigLoader;
+import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.IterationReport;
 import org.tbps4j.train.listeners.LossTermsListener;
 import org.tbps4j.ui.DashboardListener;
@@ -54,6 +56,22 @@ import picocli.CommandLine.Spec;
     })
 public final class DashboardBench implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DashboardBench.class);
+
+  private static final double LR = 1e-4;
+
+  /**
+   * The training step of both arms: the trainer's CMPM + 0.8 CMPC mix, Adam at a constant rate, no
+   * weight decay (the data section is required by the config and unused here).
+   */
+  private static final TrainConfig STEP =
+      ConfigLoader.parse(
+          "data: {root: unused}\n"
+              + "loss: [{name: cmpm, weight: 1.0}, {name: cmpc, weight: 0.8}]\n"
+              + "optimizer: {type: adam, lr: "
+              + LR
+              + ", weight_decay: 0}\n"
+              + "stages: [{name: bench, epochs: 1}]\n",
+          "tbps bench dashboard");
 
   @Spec CommandSpec spec;
 
@@ -101,12 +119,16 @@ public final class DashboardBench implements Callable<Integer> {
     DashboardListener.Options options = new DashboardListener.Options(sampleEvery, variables);
     ModelConfig c = ModelConfig.preset(preset, sizes.classes, sizes.vocab);
     Nd4j.getRandom().setSeed(sizes.seed);
-    TbpsModel model = TbpsModel.create(c);
-    LossMix mix = LossMix.builder().add("cmpm", 1).add("cmpc", 0.8).build();
-    ModelFactory.attach(model, mix);
-    model.sameDiff().setTrainingConfig(model.trainingConfig(new Adam(1e-4)).build());
+    TrainingGraph graph =
+        TrainingGraph.build(
+            new TrainingGraph.Recipe(STEP, c, new FixedSchedule(LR), null, null),
+            STEP.stages().get(0),
+            null,
+            0);
+    TbpsModel model = graph.model();
     MultiDataSet mds = randomBatch(model, c);
-    LossTermsListener terms = new LossTermsListener(ModelFactory.termWeights(mix), sizes.seed);
+    LossTermsListener terms =
+        new LossTermsListener(ModelFactory.termWeights(graph.mix()), sizes.seed);
     LOG.info("dashboard bench {}: batch {}, {} warm-up steps", preset, batch, warmup);
     Quiet.run(() -> model.sameDiff().fit(mds, terms)); // builds the gradient graph
     for (int i = 0; i < warmup; i++) {

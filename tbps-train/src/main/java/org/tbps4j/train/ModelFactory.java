@@ -17,6 +17,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.loss.LossInputs;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,15 +14,12 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tbps4j.data.Split;
 import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.CaptionEncoder;
-import org.tbps4j.data.text.CaptionEncoderProvider;
-import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
-import org.tbps4j.model.BatchNormStatistics;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
@@ -44,9 +40,12 @@ import org.tbps4j.train.schedule.BudgetSchedule;
 import org.tbps4j.train.schedule.WarmupSchedule;
 
 /**
- * The training loop: stages × epochs × P×K batches, one {@code SameDiff.fit} step per batch.
- * Everything else — progress, NaN guard, metrics history, checkpoints, validation and best-model
- * selection — happens around it through {@link TrainingListener}s and the {@link CheckpointStore}.
+ * The training loop: stages × epochs × P×K batches, one {@code SameDiff.fit} step per batch, and
+ * the stage schedule (a stage switch is one {@link TrainingGraph#build}). Everything else happens
+ * in {@link TrainerHook}s, called in this order at each event: the {@link TrainingListener}s (NaN
+ * guard, metrics history, the caller's progress bar and dashboard), {@link ValidationHook}
+ * (batch-norm recalibration, validation, best-model selection, {@code model.zip}), {@link
+ * CheckpointHook} and {@link TestHook}.
  *
  * <p><b>Run directory.</b> {@code run.json} (provenance), {@code config.yaml} (the resolved
  * config), {@code metrics.json}, {@code checkpoints/} ({@code ckpt-<iteration>.zip/.json}, {@code
@@ -226,28 +225,20 @@ public final class Trainer {
 
   // ------------------------------------------------------------------------------------ state
 
-  private TrainingData data;
+  private TrainingRun run;
+  private final List<TrainerHook> hooks = new ArrayList<>();
   private PkTrainingIterator trainIt;
-  private CheckpointStore store;
-  private MetricsHistory history;
-  private final List<TrainingListener> listeners = new ArrayList<>();
-  private TbpsModel model;
   private PretrainedBackbone pretrained;
   private CaptionEncoder captions;
-  private TbpsModel announcedModel; // the model listeners were last told about
-  private LossMix mix;
+  private TbpsModel announcedModel; // the model the hooks were last told about
   private LossTermsListener terms;
-  private int graphStage = -1;
   private ISchedule schedule;
+  private ModelConfig modelConfig;
   private java.util.function.LongSupplier clockSource = System::nanoTime;
   private final TrainingClock clock = new TrainingClock(() -> clockSource.getAsLong());
   private int[] epochBatches; // batches per epoch, whole run
   private long totalIterations;
-  private double bestScore = -1;
-  private long bestIteration = -1;
-  private DecodeFailures failures;
-  private RunInfo info;
-  private int failuresWritten;
+  private long trainedIterations; // steps of this process
 
   /**
    * Runs (or resumes) training, then selects and saves the model and evaluates the test split,
@@ -270,9 +261,9 @@ public final class Trainer {
   }
 
   private Result runLocked() throws IOException {
-    removeLeftoverTemporaries();
-    data = TrainingData.load(config.data());
-    failures =
+    CheckpointStore.removeLeftoverTemporaries(runDir);
+    TrainingData data = TrainingData.load(config.data());
+    DecodeFailures failures =
         new DecodeFailures(
             (path, why) ->
                 LOG.warn(
@@ -281,9 +272,9 @@ public final class Trainer {
                     ImageFiles.printable(path),
                     ImageFiles.printable(why)));
     if (options.resume()) {
-      failures.addKnown(previousDecodeFailures(runDir.resolve(RUN_JSON)));
+      failures.addKnown(RunInfo.decodeFailuresIn(runDir.resolve(RUN_JSON)));
     }
-    store = new CheckpointStore(runDir, config.checkpoint().keepLast());
+    CheckpointStore store = new CheckpointStore(runDir, config.checkpoint().keepLast());
     TrainState state = TrainState.start();
     Optional<CheckpointStore.Checkpoint> ckpt =
         options.resume()
@@ -301,8 +292,6 @@ public final class Trainer {
     if (ckpt.isPresent()) {
       state = ckpt.get().state();
       clock.resumeFrom(state.trainingSeconds());
-      bestScore = state.bestScore();
-      bestIteration = state.bestIteration();
       LOG.info(
           "resuming from {} at iteration {} (epoch {}, batch {})",
           runDir.relativize(ckpt.get().model()),
@@ -311,109 +300,67 @@ public final class Trainer {
           state.batchInEpoch());
     }
     AtomicWrite.text(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
-    captions = openCaptionEncoder(config, data);
+    captions = data.openCaptionEncoder(config);
     trainIt =
         data.trainIterator(Seeds.derive(config.seed(), "sampler"), failures, towerOrNull(captions));
     planIterations();
-    history =
+    MetricsHistory history =
         new MetricsHistory(
             // from the beginning (no checkpoint, e.g. killed during the first checkpoint write):
             // what an earlier process logged is redone, so none of it is kept
             runDir.resolve(METRICS_JSON), 10, ckpt.isPresent() ? state.iteration() : 0);
-    listeners.add(new NanGuard());
-    listeners.add(history);
-    listeners.addAll(options.listeners());
     ModelConfig mc =
         ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
+    modelConfig = mc;
     RunInfo info = RunInfo.create(config, data, mc, runDir);
     if (ckpt.isPresent()) {
       info.put("resumed_from", runDir.relativize(ckpt.get().model()).toString().replace('\\', '/'));
     }
-    this.info = info;
-    writeInfo();
+    run =
+        new TrainingRun(
+            config,
+            runDir,
+            options,
+            data,
+            captions,
+            failures,
+            store,
+            history,
+            info,
+            clock::elapsedSeconds);
+    run.listeners.add(new NanGuard());
+    run.listeners.add(history);
+    run.listeners.addAll(options.listeners());
+    run.bestScore = state.bestScore();
+    run.bestIteration = state.bestIteration();
+    // the order is the order of each event's work: listeners (the NaN guard first), validation
+    // and model selection, checkpoint, test
+    hooks.add(new ListenerHook());
+    hooks.add(new ValidationHook());
+    hooks.add(new CheckpointHook());
+    if (options.evaluateTest()) {
+      hooks.add(new TestHook());
+    }
+    run.writeInfo();
     if (state.finished()) {
       LOG.info("the run in {} has already finished", runDir);
-      return finish(state, info, true);
+      return finish(state, true);
     }
-    if (!ckpt.isPresent()) { // a resumed run has the weights in its checkpoint
+    if (ckpt.isPresent()) { // a resumed run has the weights, loss and optimiser state in it
+      TbpsModel model = TbpsModel.load(ckpt.get().model(), true);
+      BudgetSchedule.attach(model.sameDiff(), this::budgetFraction);
+      TrainingGraph g = TrainingGraph.restored(config, config.stages().get(state.stage()), model);
+      run.model = model;
+      run.graphStage = state.stage();
+      terms = g.terms();
+    } else {
       pretrained = ModelFactory.pretrainedBackbone(config, data.images());
     }
-    if (ckpt.isPresent()) {
-      model = TbpsModel.load(ckpt.get().model(), true);
-      BudgetSchedule.attach(model.sameDiff(), this::budgetFraction);
-      graphStage = state.stage();
-      mix = ModelFactory.lossMix(config.lossOf(config.stages().get(graphStage)));
-      model.sameDiff().setLossVariables(LossNames.TOTAL);
-      terms =
-          new LossTermsListener(ModelFactory.termWeights(mix), Seeds.derive(config.seed(), "step"));
-    }
-    TrainState end = loop(state, info, mc);
+    TrainState end = loop(state);
     if (end == null) { // interrupted on purpose (tests)
-      return new Result(runDir, null, trainedIterations, bestScore, null, false);
+      return new Result(runDir, null, trainedIterations, run.bestScore, null, false);
     }
-    return finish(end, info, false);
-  }
-
-  private long trainedIterations;
-
-  /**
-   * The caption encoder of a run: the word path, or the tower of {@code model.text} with its
-   * feature cache under the dataset root filled for every caption of the dataset before the first
-   * step (progress in the log).
-   *
-   * @param config the run config
-   * @param data the run's data
-   * @return the encoder (close it)
-   * @throws IOException when the feature cache cannot be written
-   */
-  public static CaptionEncoder openCaptionEncoder(TrainConfig config, TrainingData data)
-      throws IOException {
-    TrainConfig.Text t = config.model().text();
-    if (!t.tower()) {
-      return CaptionEncoder.words(data.vocabulary(), config.data().maxLength());
-    }
-    CaptionEncoder enc =
-        CaptionEncoderProvider.openTower(
-            new CaptionEncoderProvider.Spec(
-                t.encoder(),
-                t.maxLength(),
-                t.onnx() == null ? null : Path.of(t.onnx()),
-                t.tokenizer() == null ? null : Path.of(t.tokenizer()),
-                null,
-                null,
-                data.dataset().root(),
-                t.threads()));
-    try {
-      java.util.Set<String> all = new java.util.LinkedHashSet<>();
-      for (Split sp : Split.values()) {
-        data.dataset().captions(sp).forEach(c -> all.add(c.caption()));
-      }
-      long[] lastLog = {System.nanoTime()};
-      int computed =
-          enc.prepare(
-              all,
-              (done, total, seconds) -> {
-                long now = System.nanoTime();
-                if (done == total || now - lastLog[0] > 10_000_000_000L) {
-                  lastLog[0] = now;
-                  LOG.info(
-                      "text features ({}): {}/{} captions, {} s",
-                      t.encoder(),
-                      done,
-                      total,
-                      String.format(java.util.Locale.ROOT, "%.1f", seconds));
-                }
-              });
-      LOG.info(
-          "text features ({}): {} captions ready ({} computed now, the rest cached)",
-          t.encoder(),
-          all.size(),
-          computed);
-      return enc;
-    } catch (IOException | RuntimeException e) {
-      enc.close();
-      throw e;
-    }
+    return finish(end, false);
   }
 
   private static CaptionEncoder towerOrNull(CaptionEncoder e) {
@@ -489,140 +436,114 @@ public final class Trainer {
   }
 
   /** Runs epochs from the state; returns the final state, or null when stopped on purpose. */
-  private TrainState loop(TrainState start, RunInfo info, ModelConfig mc) throws IOException {
-    long iteration = start.iteration();
-    int epoch = start.epoch();
-    int batch = start.batchInEpoch();
+  private TrainState loop(TrainState start) throws IOException {
+    run.iteration = start.iteration();
+    run.epoch = start.epoch();
+    run.batch = start.batchInEpoch();
     clock.start();
-    for (TrainingListener l : listeners) {
-      l.runStarted(iteration, totalIterations);
+    for (TrainerHook h : hooks) {
+      h.beforeTrain(run, totalIterations);
     }
-    long doneHere = 0;
     boolean timeUp = false;
-    while (epoch < epochBatches.length && !timeUp) {
+    while (run.epoch < epochBatches.length && !timeUp) {
+      int epoch = run.epoch;
       int stage = stageOfEpoch(epoch);
-      if (stage != graphStage) {
-        switchStage(stage, mc, info, iteration);
+      if (stage != run.graphStage) {
+        switchStage(stage);
       }
-      if (model != announcedModel) {
-        for (TrainingListener l : listeners) {
-          l.modelChanged(model);
+      if (run.model != announcedModel) {
+        for (TrainerHook h : hooks) {
+          h.graphChanged(run);
         }
-        announcedModel = model;
+        announcedModel = run.model;
       }
       TrainConfig.Stage st = config.stages().get(stage);
-      trainIt.resetTo(epoch, batch);
+      trainIt.resetTo(epoch, run.batch);
       while (trainIt.hasNext()) {
-        long s0 = System.nanoTime();
-        MultiDataSet raw = trainIt.next();
-        INDArray tokens = raw.getFeatures(1);
-        if (mc.textShift() && !mc.text().tower()) {
-          tokens = new TokenShift(Seeds.derive(config.seed(), "shift", iteration)).apply(tokens);
+        IterationReport r = step(stage, st.name());
+        boolean lastOfEpoch = !trainIt.hasNext();
+        for (TrainerHook h : hooks) {
+          h.afterStep(run, r, lastOfEpoch);
         }
-        MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
-        if (iteration == start.iteration() || doneHere == 0) {
-          Quiet.run(() -> model.sameDiff().fit(b, terms)); // see docs/samediff-m2.1.md, note 9
-          // the time budget (and a schedule that follows it) counts from the end of this
-          // process's first step: building the gradient graph is a one-off cost, not training
-          clock.start();
-        } else {
-          // the same step with a session kept across steps (docs/samediff-executor.md)
-          org.tbps4j.model.exec.FastExecution.fit(model.sameDiff(), b, terms);
-        }
-        double seconds = (System.nanoTime() - s0) / 1e9;
-        Map<String, Double> values = terms.lastValues(LossNames.TOTAL);
-        IterationReport r =
-            new IterationReport(
-                iteration,
-                stage,
-                st.name(),
-                epoch,
-                batch,
-                epochBatches[epoch],
-                totalIterations,
-                (int) raw.getFeatures(0).size(0),
-                schedule.valueAt(Math.toIntExact(iteration), epoch),
-                values,
-                seconds);
-        for (TrainingListener l : listeners) {
-          l.iterationDone(r); // NanGuard throws here, before anything is saved
-        }
-        iteration++;
-        batch++;
-        doneHere++;
-        trainedIterations = doneHere;
-        int every = config.checkpoint().everyIterations();
-        boolean epochEnd = !trainIt.hasNext();
-        if (every > 0 && iteration % every == 0 && !epochEnd) {
-          checkpoint(
-              new TrainState(
-                  iteration,
-                  graphStage,
-                  epoch,
-                  batch,
-                  bestScore,
-                  bestIteration,
-                  false,
-                  clock.elapsedSeconds()));
-        }
-        if (options.stopAfterIterations() > 0 && doneHere >= options.stopAfterIterations()) {
+        if (options.stopAfterIterations() > 0
+            && trainedIterations >= options.stopAfterIterations()) {
           return null;
         }
         if (options.maxSeconds() > 0 && clock.elapsedSeconds() > options.maxSeconds()) {
           LOG.info(
               "time budget of {} s reached after iteration {}: finishing",
               options.maxSeconds(),
-              iteration);
+              run.iteration);
           timeUp = true;
           break;
         }
       }
       boolean lastEpoch = epoch + 1 >= epochBatches.length || timeUp;
       boolean stageEnd = lastEpoch || stageOfEpoch(epoch + 1) != stage;
-      if (!timeUp) {
-        for (TrainingListener l : listeners) {
-          l.epochDone(epoch, iteration);
-        }
+      TrainerHook.EpochEnd end =
+          new TrainerHook.EpochEnd(epoch, run.iteration, stageEnd, lastEpoch, timeUp);
+      for (TrainerHook h : hooks) {
+        h.afterEpoch(run, end);
       }
-      if (shouldValidate(epoch, stageEnd, lastEpoch)) {
-        validate(epoch, iteration);
-      }
-      epoch++;
-      batch = 0;
-      checkpoint(
-          new TrainState(
-              iteration,
-              graphStage,
-              epoch,
-              0,
-              bestScore,
-              bestIteration,
-              lastEpoch,
-              clock.elapsedSeconds()));
+      run.epoch = epoch + 1;
+      run.batch = 0;
     }
-    for (TrainingListener l : listeners) {
-      l.runFinished(iteration);
+    for (TrainerHook h : hooks) {
+      h.afterTrain(run, run.iteration);
     }
     return new TrainState(
-        iteration, graphStage, epoch, 0, bestScore, bestIteration, true, clock.elapsedSeconds());
+        run.iteration,
+        run.graphStage,
+        run.epoch,
+        0,
+        run.bestScore,
+        run.bestIteration,
+        true,
+        clock.elapsedSeconds());
   }
 
-  private boolean shouldValidate(int epoch, boolean stageEnd, boolean lastEpoch) {
-    if (data.dataset().images(Split.VAL).isEmpty()) {
-      return false;
+  /** One optimiser step on the next batch; advances the run's position. */
+  private IterationReport step(int stage, String stageName) {
+    long s0 = System.nanoTime();
+    long iteration = run.iteration;
+    TbpsModel model = run.model;
+    MultiDataSet raw = trainIt.next();
+    INDArray tokens = raw.getFeatures(1);
+    if (modelConfig.textShift() && !modelConfig.text().tower()) {
+      tokens = new TokenShift(Seeds.derive(config.seed(), "shift", iteration)).apply(tokens);
     }
-    double every = config.eval().intervalEpochs();
-    if (lastEpoch) {
-      return true;
+    MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
+    if (trainedIterations == 0) {
+      Quiet.run(() -> model.sameDiff().fit(b, terms)); // see docs/samediff-m2.1.md, note 9
+      // the time budget (and a schedule that follows it) counts from the end of this
+      // process's first step: building the gradient graph is a one-off cost, not training
+      clock.start();
+    } else {
+      // the same step with a session kept across steps (docs/samediff-executor.md)
+      org.tbps4j.model.exec.FastExecution.fit(model.sameDiff(), b, terms);
     }
-    if (every <= 0) {
-      return stageEnd;
-    }
-    int n = (int) Math.max(1, Math.round(every));
-    return (epoch + 1) % n == 0;
+    double seconds = (System.nanoTime() - s0) / 1e9;
+    Map<String, Double> values = terms.lastValues(LossNames.TOTAL);
+    IterationReport r =
+        new IterationReport(
+            iteration,
+            stage,
+            stageName,
+            run.epoch,
+            run.batch,
+            epochBatches[run.epoch],
+            totalIterations,
+            (int) raw.getFeatures(0).size(0),
+            schedule.valueAt(Math.toIntExact(iteration), run.epoch),
+            values,
+            seconds);
+    run.iteration++;
+    run.batch++;
+    trainedIterations++;
+    return r;
   }
 
-  private void switchStage(int stage, ModelConfig mc, RunInfo info, long iteration) {
+  private void switchStage(int stage) {
     TrainConfig.Stage st = config.stages().get(stage);
     LOG.info(
         "stage {} '{}': {} epochs, loss {}{}",
@@ -631,165 +552,34 @@ public final class Trainer {
         st.epochs(),
         config.lossOf(st),
         st.freezeImage() ? ", image backbone frozen" : "");
-    LossMix next = ModelFactory.lossMix(config.lossOf(st));
-    TbpsModel previous = model;
-    model = TbpsModel.create(mc);
-    byte[] backbone = null;
-    if (previous != null) {
-      int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
-      LOG.debug("copied {} arrays into the stage {} graph", n, stage + 1);
-      backbone = previous.attachment(ATT_BACKBONE).orElse(null);
-      previous.close(); // its native memory now, not at some later GC
-    } else if (pretrained != null) {
-      int n =
-          pretrained.applyTo(model, "model.image.pretrained (" + config.model().pretrained() + ")");
-      LOG.info(
-          "image backbone from {} ({} arrays, {} parameters, from {})",
-          config.model().pretrained(),
-          n,
-          pretrained.parameterCount(),
-          pretrained.source());
-      backbone =
-          pretrained.metadata(false).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-    attachMetadata(model, info);
-    if (backbone != null) {
-      model.putAttachment(ATT_BACKBONE, backbone);
-    }
-    mix = next;
-    ModelFactory.attach(model, mix);
-    if (st.freezeImage()) {
-      model.freezeImageBackbone();
-    }
-    model
-        .sameDiff()
-        .setTrainingConfig(ModelFactory.trainingConfig(config, model, schedule, iteration));
-    terms =
-        new LossTermsListener(ModelFactory.termWeights(mix), Seeds.derive(config.seed(), "step"));
-    graphStage = stage;
+    TrainingGraph.Recipe recipe =
+        new TrainingGraph.Recipe(config, modelConfig, schedule, pretrained, this::attachMetadata);
+    TrainingGraph g = TrainingGraph.build(recipe, st, run.model, run.iteration);
+    run.model = g.model();
+    run.graphStage = stage;
+    terms = g.terms();
   }
 
-  private void attachMetadata(TbpsModel m, RunInfo info) {
-    m.putAttachment(ATT_VOCABULARY, data.vocabulary().toJson());
-    m.putAttachment(ATT_CLASSES, data.classes().toJson());
-    m.putAttachment(ATT_PREPROCESSING, data.images().toJson());
+  private void attachMetadata(TbpsModel m) {
+    m.putAttachment(ATT_VOCABULARY, run.data.vocabulary().toJson());
+    m.putAttachment(ATT_CLASSES, run.data.classes().toJson());
+    m.putAttachment(ATT_PREPROCESSING, run.data.images().toJson());
     m.putAttachment(ATT_CONFIG, ConfigLoader.toYaml(config));
-    m.putAttachment(ATT_RUN, info.json());
+    m.putAttachment(ATT_RUN, run.info.json());
     captions.attachments().forEach(m::putAttachment);
   }
 
-  private void checkpoint(TrainState s) throws IOException {
-    if (failures.count() != failuresWritten) {
-      writeInfo();
+  /** Selects and saves the model, evaluates the test split (the hooks' finish), closes the run. */
+  private Result finish(TrainState end, boolean alreadyFinished) throws IOException {
+    for (TrainerHook h : hooks) {
+      h.finish(run, end, alreadyFinished);
     }
-    history.write(); // the history is never behind a checkpoint a run may resume from
-    store.save(s, tmp -> model.save(tmp, true));
-  }
-
-  private void validate(int epoch, long iteration) throws IOException {
-    recalibrate();
-    SplitEvaluator.Outcome o =
-        SplitEvaluator.evaluate(
-            model,
-            data.dataset(),
-            Split.VAL,
-            captions,
-            data.loader(),
-            config.eval().batchSize(),
-            config.eval().chunk(),
-            config.eval().valQueries(),
-            config.data().workers(),
-            failures);
-    Map<String, Double> m = new LinkedHashMap<>();
-    o.metrics().asPercentMap().forEach((k, v) -> m.put(k, ((Number) v).doubleValue()));
-    double r1 = m.get("R@1");
-    boolean best = r1 > bestScore;
-    if (best) {
-      bestScore = r1;
-      bestIteration = iteration;
-      store.saveBest(
-          new TrainState(iteration, graphStage, epoch + 1, 0, bestScore, bestIteration, false),
-          tmp -> model.save(tmp, false));
+    if (run.selected != run.model) {
+      run.selected.close(); // loaded for selection and the test only
     }
-    for (TrainingListener l : listeners) {
-      l.validationDone(epoch, iteration, m, best);
-    }
-  }
-
-  private void recalibrate() {
-    int n = options.calibrationBatches();
-    if (n <= 0) {
-      return;
-    }
-    List<Map<String, INDArray>> batches = new ArrayList<>();
-    try (PkTrainingIterator it =
-        data.calibrationIterator(
-            Seeds.derive(config.seed(), "calibration"), failures, towerOrNull(captions))) {
-      for (int i = 0; i < n && it.hasNext(); i++) {
-        MultiDataSet b = it.next();
-        Map<String, INDArray> in = new LinkedHashMap<>(model.imageInputs(b.getFeatures(0)));
-        in.putAll(model.textInputs(b.getFeatures(1)));
-        batches.add(in);
-      }
-    }
-    BatchNormStatistics.recalibrate(model, batches);
-  }
-
-  private Result finish(TrainState end, RunInfo info, boolean alreadyFinished) throws IOException {
-    Path release = runDir.resolve(MODEL_ZIP);
-    TbpsModel selected;
-    Optional<Path> best = store.best();
-    if (best.isPresent()) {
-      selected = TbpsModel.load(best.get(), false);
-      LOG.info(
-          "selected the best validation model: R@1 {} at iteration {}", bestScore, bestIteration);
-    } else if (model != null) {
-      recalibrate();
-      selected = model;
-    } else {
-      selected = TbpsModel.load(store.latest().orElseThrow().model(), false);
-    }
-    if (!alreadyFinished || !Files.isRegularFile(release)) {
-      selected.save(release, false);
-    }
-    checkpointFinished(end);
-    SplitEvaluator.Outcome test = null;
-    if (options.evaluateTest() && !data.dataset().images(Split.TEST).isEmpty()) {
-      test =
-          SplitEvaluator.evaluate(
-              selected,
-              data.dataset(),
-              Split.TEST,
-              captions,
-              data.loader(),
-              config.eval().batchSize(),
-              config.eval().chunk(),
-              0,
-              config.data().workers(),
-              failures);
-      Map<String, Object> m = new LinkedHashMap<>(test.metrics().asPercentMap());
-      m.put("selected_iteration", bestIteration);
-      m.put("seconds", test.seconds());
-      history.testDone(m);
-      LOG.info("test: {}", test.metrics().asPercentMap());
-    }
-    if (selected != model) {
-      selected.close(); // loaded for selection and the test only
-    }
-    info.finished();
-    writeInfo();
-    return new Result(runDir, release, end.iteration(), bestScore, test, true);
-  }
-
-  private void checkpointFinished(TrainState end) throws IOException {
-    if (model != null) {
-      Optional<CheckpointStore.Checkpoint> last = store.latest();
-      if (last.isEmpty() || !last.get().state().finished()) {
-        checkpoint(
-            new TrainState(
-                end.iteration(), graphStage, end.epoch(), 0, bestScore, bestIteration, true));
-      }
-    }
+    run.info.finished();
+    run.writeInfo();
+    return new Result(runDir, run.release, end.iteration(), run.bestScore, run.test, true);
   }
 
   /**
@@ -836,60 +626,6 @@ public final class Trainer {
     }
   }
 
-  /**
-   * Deletes the temporary files of writes a killed process left in the run directory and its
-   * checkpoints ({@code .<name>NNN.tmp}, {@link org.tbps4j.model.AtomicFiles}). Safe: the run's
-   * lock is held, so no other process is writing here.
-   */
-  private void removeLeftoverTemporaries() throws IOException {
-    int n = 0;
-    for (Path d : List.of(runDir, runDir.resolve("checkpoints"))) {
-      if (!Files.isDirectory(d)) {
-        continue;
-      }
-      try (var s = Files.list(d)) {
-        for (Path p : s.toList()) {
-          String name = p.getFileName().toString();
-          if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
-            Files.deleteIfExists(p);
-            n++;
-          }
-        }
-      }
-    }
-    if (n > 0) {
-      LOG.info("removed {} temporary file(s) of an interrupted write in {}", n, runDir);
-    }
-  }
-
-  /** Writes run.json with the images that failed to decode so far. */
-  private void writeInfo() {
-    info.decodeFailures(failures.files());
-    failuresWritten = failures.count();
-    info.write(runDir.resolve(RUN_JSON));
-  }
-
-  /** The failures recorded by an earlier process of this run (resume), or none. */
-  private static List<String> previousDecodeFailures(Path runJson) {
-    if (!Files.isRegularFile(runJson)) {
-      return List.of();
-    }
-    try {
-      com.fasterxml.jackson.databind.JsonNode files =
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(runJson.toFile())
-              .path("data")
-              .path("decode_failures")
-              .path("files");
-      List<String> out = new ArrayList<>();
-      files.forEach(f -> out.add(f.asText()));
-      return out;
-    } catch (IOException e) {
-      LOG.debug("cannot read {}: {}", runJson, e.toString());
-      return List.of();
-    }
-  }
-
   /** Small helper so the trainer never leaves half-written text files. */
   static final class AtomicWrite {
     private AtomicWrite() {}
@@ -909,6 +645,6 @@ public final class Trainer {
    * @return the current graph, or null before the first stage
    */
   SameDiff sameDiff() {
-    return model == null ? null : model.sameDiff();
+    return run == null || run.model == null ? null : run.model.sameDiff();
   }
 }

@@ -15,6 +15,7 @@ import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.train.config.TrainConfig;
 
@@ -36,6 +37,8 @@ public record TrainingData(
     ClassMapping classes,
     ImageSettings images,
     ImageLoader loader) {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingData.class);
 
   /**
    * Loads and checks the dataset of a config.
@@ -59,6 +62,64 @@ public record TrainingData(
     Vocabulary vocab = ds.vocabulary(c.minWordCount());
     ImageSettings settings = ImageSettings.imagenet(c.imageHeight(), c.imageWidth());
     return new TrainingData(c, ds, vocab, ds.trainClasses(), settings, new ImageLoader(settings));
+  }
+
+  /**
+   * The caption encoder of a run: the word path, or the tower of {@code model.text} with its
+   * feature cache under the dataset root filled for every caption of the dataset before the first
+   * step (progress in the log).
+   *
+   * @param config the run config
+   * @return the encoder (close it)
+   * @throws IOException when the feature cache cannot be written
+   */
+  public CaptionEncoder openCaptionEncoder(TrainConfig config) throws IOException {
+    TrainConfig.Text t = config.model().text();
+    if (!t.tower()) {
+      return CaptionEncoder.words(vocabulary, config.data().maxLength());
+    }
+    CaptionEncoder enc =
+        CaptionEncoderProvider.openTower(
+            new CaptionEncoderProvider.Spec(
+                t.encoder(),
+                t.maxLength(),
+                t.onnx() == null ? null : Path.of(t.onnx()),
+                t.tokenizer() == null ? null : Path.of(t.tokenizer()),
+                null,
+                null,
+                dataset.root(),
+                t.threads()));
+    try {
+      java.util.Set<String> all = new java.util.LinkedHashSet<>();
+      for (Split sp : Split.values()) {
+        dataset.captions(sp).forEach(c -> all.add(c.caption()));
+      }
+      long[] lastLog = {System.nanoTime()};
+      int computed =
+          enc.prepare(
+              all,
+              (done, total, seconds) -> {
+                long now = System.nanoTime();
+                if (done == total || now - lastLog[0] > 10_000_000_000L) {
+                  lastLog[0] = now;
+                  LOG.info(
+                      "text features ({}): {}/{} captions, {} s",
+                      t.encoder(),
+                      done,
+                      total,
+                      String.format(java.util.Locale.ROOT, "%.1f", seconds));
+                }
+              });
+      LOG.info(
+          "text features ({}): {} captions ready ({} computed now, the rest cached)",
+          t.encoder(),
+          all.size(),
+          computed);
+      return enc;
+    } catch (IOException | RuntimeException e) {
+      enc.close();
+      throw e;
+    }
   }
 
   /**

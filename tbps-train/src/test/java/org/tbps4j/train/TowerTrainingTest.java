@@ -100,7 +100,7 @@ class TowerTrainingTest {
   void twoStepsOnOneBatchLowerTheLossWithCachedTowerFeatures() throws Exception {
     TrainConfig c = config(TOWER, TinyRuns.MIX);
     TrainingData td = TrainingData.load(c.data());
-    try (CaptionEncoder enc = Trainer.openCaptionEncoder(c, td);
+    try (CaptionEncoder enc = td.openCaptionEncoder(c);
         PkTrainingIterator it = td.trainIterator(7, null, enc)) {
       // every caption of the dataset is in the cache now, and the cache lives with the dataset
       try (Stream<Path> s = Files.list(data.resolve(".tbps-cache"))) {
@@ -183,7 +183,7 @@ class TowerTrainingTest {
     Embedder embedder = new Embedder(saved.model(), 16);
     TrainingData td = TrainingData.load(c.data());
     INDArray cached;
-    try (CaptionEncoder enc = Trainer.openCaptionEncoder(c, td)) {
+    try (CaptionEncoder enc = td.openCaptionEncoder(c)) {
       cached = embedder.embedTexts(enc.encode(List.of(planted.caption())));
     }
     Embeddings images =
@@ -222,7 +222,7 @@ class TowerTrainingTest {
     TrainingData td = TrainingData.load(c.data());
     Path file = dir.resolve("model.zip");
     try (TbpsModel m = TbpsModel.create(mc);
-        CaptionEncoder enc = Trainer.openCaptionEncoder(c, td)) {
+        CaptionEncoder enc = td.openCaptionEncoder(c)) {
       m.putAttachment(Trainer.ATT_VOCABULARY, td.vocabulary().toJson());
       m.putAttachment(Trainer.ATT_PREPROCESSING, td.images().toJson());
       enc.attachments().forEach(m::putAttachment);

@@ -11,6 +11,7 @@ import org.deeplearning4j.ui.api.HttpMethod;
 import org.deeplearning4j.ui.api.Route;
 import org.deeplearning4j.ui.i18n.I18NProvider;
 import org.deeplearning4j.ui.model.stats.StatsListener;
+import org.tbps4j.train.report.Html;
 
 /**
  * The dashboard's own pages around DL4J's: the index ({@code /}), the SameDiff graph page ({@code

@@ -18,11 +18,12 @@ import org.tbps4j.model.bench.FlopCounter;
 import org.tbps4j.model.bench.OpTimer;
 import org.tbps4j.model.exec.FastExecution;
 import org.tbps4j.train.ModelFactory;
+import org.tbps4j.train.TrainingGraph;
 import org.tbps4j.train.config.TrainConfig;
 
 /**
  * Steady-state training throughput of a run config's model, loss mix and optimiser ({@link
- * ModelFactory}, exactly as {@code Trainer} builds them, with a constant learning rate) on one
+ * TrainingGraph}, exactly as {@code Trainer} builds them, with a constant learning rate) on one
  * fixed random batch: images {@code U[-0.5, 0.5)}, token ids drawn log-uniformly from {@code [2,
  * V)} (a Zipf-like frequency, as in captions), labels {@code i / 4} (P×K batches with K = 4).
  *
@@ -128,11 +129,16 @@ public final class TrainBenchmark {
     }
     ModelConfig mc = modelConfig(config, numClasses, vocabularySize);
     Nd4j.getRandom().setSeed(options.seed());
-    TbpsModel model = TbpsModel.create(mc);
-    ModelFactory.attach(model, ModelFactory.lossMix(config.loss()));
+    // the config's top-level loss, nothing frozen, a constant rate, no metadata
+    TbpsModel model =
+        TrainingGraph.build(
+                new TrainingGraph.Recipe(
+                    config, mc, new FixedSchedule(config.optimizer().lr()), null, null),
+                new TrainConfig.Stage("bench", 1, false, null),
+                null,
+                0)
+            .model();
     SameDiff sd = model.sameDiff();
-    sd.setTrainingConfig(
-        ModelFactory.trainingConfig(config, model, new FixedSchedule(config.optimizer().lr()), 0));
 
     SplittableRandom r = new SplittableRandom(options.seed());
     INDArray images = randomImages(r, batch, mc);

@@ -12,6 +12,7 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.tbps4j.data.sample.Seeds;
 
 /**
  * SameDiff listener used inside {@code fit}: asks SameDiff to compute every loss term during the
@@ -47,10 +48,7 @@ public final class LossTermsListener extends BaseListener {
    * @return a well-mixed seed
    */
   public static long stepSeed(long seed, long iteration) {
-    long z = seed * 0x9E3779B97F4A7C15L + iteration;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return Seeds.finalise(seed * 0x9E3779B97F4A7C15L + iteration);
   }
 
   @Override

@@ -420,9 +420,6 @@ public final class HtmlReport {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return Html.escape(s);
   }
 }

@@ -25,6 +25,9 @@ import org.tbps4j.model.AtomicFiles;
  * kept; the best one is kept separately.
  */
 public final class CheckpointStore {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(CheckpointStore.class);
+
   private static final Pattern NAME = Pattern.compile("ckpt-(\\d+)\\.json");
   private static final Pattern ZIP = Pattern.compile("ckpt-(\\d+)\\.zip");
   private static final ObjectMapper JSON =
@@ -245,4 +248,33 @@ public final class CheckpointStore {
    * @param model the model file
    */
   public record Checkpoint(TrainState state, Path model) {}
+
+  /**
+   * Deletes the temporary files of writes a killed process left in the run directory and its
+   * checkpoints ({@code .<name>NNN.tmp}, {@link org.tbps4j.model.AtomicFiles}). Safe: the run's
+   * lock is held, so no other process is writing here.
+   *
+   * @param runDir the run directory
+   * @throws IOException when a directory cannot be listed or a file deleted
+   */
+  public static void removeLeftoverTemporaries(Path runDir) throws IOException {
+    int n = 0;
+    for (Path d : List.of(runDir, runDir.resolve("checkpoints"))) {
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (var s = Files.list(d)) {
+        for (Path p : s.toList()) {
+          String name = p.getFileName().toString();
+          if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+            Files.deleteIfExists(p);
+            n++;
+          }
+        }
+      }
+    }
+    if (n > 0) {
+      LOG.info("removed {} temporary file(s) of an interrupted write in {}", n, runDir);
+    }
+  }
 }

@@ -8,14 +8,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.Split;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.ModelConfig;
-import org.tbps4j.train.Seeds;
 import org.tbps4j.train.TrainingData;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
@@ -26,6 +28,8 @@ import org.tbps4j.train.config.TrainConfig;
  * sizes, the model configuration, the git commit when known, and start/end times.
  */
 public final class RunInfo {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunInfo.class);
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final Map<String, Object> fields;
@@ -205,5 +209,32 @@ public final class RunInfo {
    */
   public Map<String, Object> fields() {
     return java.util.Collections.unmodifiableMap(fields);
+  }
+
+  /**
+   * The images an earlier process of a run recorded as undecodable (resume), or none when the file
+   * is missing or unreadable.
+   *
+   * @param runJson a run's {@code run.json}
+   * @return the recorded files, in order
+   */
+  public static List<String> decodeFailuresIn(Path runJson) {
+    if (!Files.isRegularFile(runJson)) {
+      return List.of();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode files =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(runJson.toFile())
+              .path("data")
+              .path("decode_failures")
+              .path("files");
+      List<String> out = new ArrayList<>();
+      files.forEach(f -> out.add(f.asText()));
+      return out;
+    } catch (IOException e) {
+      LOG.debug("cannot read {}: {}", runJson, e.toString());
+      return List.of();
+    }
   }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.tbps4j.model.AtomicFiles;
+import org.tbps4j.train.report.Html;
 
 /**
  * The sweep's self-contained HTML page: a summary, one score-against-parameter scatter plot per
@@ -341,9 +342,6 @@ public final class SweepReport {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return Html.escape(s);
   }
 }

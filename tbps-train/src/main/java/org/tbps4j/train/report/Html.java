@@ -1,16 +1,20 @@
-package org.tbps4j.ui;
+package org.tbps4j.train.report;
 
-/** HTML escaping for the dashboard's own pages. */
-final class Html {
+/**
+ * The project's one HTML escaper: the evaluation report, the sweep report and the dashboard's own
+ * pages put every text that came from data, configs or run directories through it.
+ */
+public final class Html {
   private Html() {}
 
   /**
-   * Escapes text for HTML element content and attribute values.
+   * Escapes text for HTML element content and attribute values (quoted with {@code "} or {@code
+   * '}): {@code < > & " '}.
    *
    * @param s text
    * @return escaped text
    */
-  static String escape(String s) {
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {
