@@ -14,6 +14,7 @@ import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.TbpsModel;
 
 /**
@@ -37,21 +38,6 @@ public record ModelBundle(
     ImageSettings images,
     Optional<String> configText) {
 
-  /** Attachment with the vocabulary ({@link Vocabulary#toJson()}). */
-  public static final String ATT_VOCABULARY = "vocabulary.json";
-
-  /** Attachment with the training class mapping (train ids to class indices). */
-  public static final String ATT_CLASSES = "classes.json";
-
-  /** Attachment with the image preprocessing ({@link ImageSettings#toJson()}). */
-  public static final String ATT_PREPROCESSING = "preprocessing.json";
-
-  /** Attachment with the run record (versions, seeds, dataset hash). */
-  public static final String ATT_RUN = "run.json";
-
-  /** Attachment with the resolved training config (YAML). */
-  public static final String ATT_CONFIG = "config.yaml";
-
   /**
    * Opens a model file written by the trainer.
    *
@@ -64,15 +50,15 @@ public record ModelBundle(
   public static ModelBundle open(Path file) throws IOException {
     String hash = sha256(file);
     TbpsModel m = TbpsModel.load(file, false);
-    String vocab = require(m, file, ATT_VOCABULARY);
-    String pre = require(m, file, ATT_PREPROCESSING);
+    String vocab = require(m, file, ModelAttachments.VOCABULARY);
+    String pre = require(m, file, ModelAttachments.PREPROCESSING);
     return new ModelBundle(
         file,
         hash,
         m,
-        Vocabulary.fromJson(vocab, file + "!" + ATT_VOCABULARY),
-        ImageSettings.fromJson(pre, file + "!" + ATT_PREPROCESSING),
-        m.attachmentText(ATT_CONFIG));
+        Vocabulary.fromJson(vocab, file + "!" + ModelAttachments.VOCABULARY),
+        ImageSettings.fromJson(pre, file + "!" + ModelAttachments.PREPROCESSING),
+        m.attachmentText(ModelAttachments.CONFIG));
   }
 
   private static String require(TbpsModel m, Path file, String name) {

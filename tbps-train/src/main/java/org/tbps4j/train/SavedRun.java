@@ -9,6 +9,7 @@ import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
@@ -40,16 +41,16 @@ public record SavedRun(
    */
   public static SavedRun load(Path file) throws IOException {
     TbpsModel m = TbpsModel.load(file, false);
-    String vocab = require(m, file, Trainer.ATT_VOCABULARY);
-    String pre = require(m, file, Trainer.ATT_PREPROCESSING);
+    String vocab = require(m, file, ModelAttachments.VOCABULARY);
+    String pre = require(m, file, ModelAttachments.PREPROCESSING);
     Optional<TrainConfig> cfg =
-        m.attachmentText(Trainer.ATT_CONFIG)
-            .map(t -> ConfigLoader.parse(t, file + "!" + Trainer.ATT_CONFIG));
+        m.attachmentText(ModelAttachments.CONFIG)
+            .map(t -> ConfigLoader.parse(t, file + "!" + ModelAttachments.CONFIG));
     return new SavedRun(
         file,
         m,
-        Vocabulary.fromJson(vocab, file + "!" + Trainer.ATT_VOCABULARY),
-        ImageSettings.fromJson(pre, file + "!" + Trainer.ATT_PREPROCESSING),
+        Vocabulary.fromJson(vocab, file + "!" + ModelAttachments.VOCABULARY),
+        ImageSettings.fromJson(pre, file + "!" + ModelAttachments.PREPROCESSING),
         cfg);
   }
 

@@ -24,6 +24,7 @@ import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.BatchNormStatistics;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
@@ -75,15 +76,6 @@ public final class Trainer {
       CONFIG_YAML = "config.yaml",
       METRICS_JSON = "metrics.json",
       MODEL_ZIP = "model.zip";
-
-  /** Attachment names inside saved models. */
-  public static final String ATT_VOCABULARY = "vocabulary.json",
-      ATT_CLASSES = "classes.json",
-      ATT_PREPROCESSING = "preprocessing.json",
-      ATT_RUN = "run.json",
-      ATT_CONFIG = "config.yaml",
-      /** Where the image backbone started from ({@code model.image.pretrained}), when set. */
-      ATT_BACKBONE = "image-backbone.json";
 
   /**
    * How to run.
@@ -638,7 +630,7 @@ public final class Trainer {
     if (previous != null) {
       int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
       LOG.debug("copied {} arrays into the stage {} graph", n, stage + 1);
-      backbone = previous.attachment(ATT_BACKBONE).orElse(null);
+      backbone = previous.attachment(ModelAttachments.BACKBONE).orElse(null);
       previous.close(); // its native memory now, not at some later GC
     } else if (pretrained != null) {
       int n =
@@ -654,7 +646,7 @@ public final class Trainer {
     }
     attachMetadata(model, info);
     if (backbone != null) {
-      model.putAttachment(ATT_BACKBONE, backbone);
+      model.putAttachment(ModelAttachments.BACKBONE, backbone);
     }
     mix = next;
     ModelFactory.attach(model, mix);
@@ -670,11 +662,11 @@ public final class Trainer {
   }
 
   private void attachMetadata(TbpsModel m, RunInfo info) {
-    m.putAttachment(ATT_VOCABULARY, data.vocabulary().toJson());
-    m.putAttachment(ATT_CLASSES, data.classes().toJson());
-    m.putAttachment(ATT_PREPROCESSING, data.images().toJson());
-    m.putAttachment(ATT_CONFIG, ConfigLoader.toYaml(config));
-    m.putAttachment(ATT_RUN, info.json());
+    m.putAttachment(ModelAttachments.VOCABULARY, data.vocabulary().toJson());
+    m.putAttachment(ModelAttachments.CLASSES, data.classes().toJson());
+    m.putAttachment(ModelAttachments.PREPROCESSING, data.images().toJson());
+    m.putAttachment(ModelAttachments.CONFIG, ConfigLoader.toYaml(config));
+    m.putAttachment(ModelAttachments.RUN, info.json());
     captions.attachments().forEach(m::putAttachment);
   }
 

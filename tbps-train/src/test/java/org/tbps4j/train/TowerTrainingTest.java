@@ -27,6 +27,7 @@ import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.GraphNames;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
@@ -223,8 +224,8 @@ class TowerTrainingTest {
     Path file = dir.resolve("model.zip");
     try (TbpsModel m = TbpsModel.create(mc);
         CaptionEncoder enc = Trainer.openCaptionEncoder(c, td)) {
-      m.putAttachment(Trainer.ATT_VOCABULARY, td.vocabulary().toJson());
-      m.putAttachment(Trainer.ATT_PREPROCESSING, td.images().toJson());
+      m.putAttachment(ModelAttachments.VOCABULARY, td.vocabulary().toJson());
+      m.putAttachment(ModelAttachments.PREPROCESSING, td.images().toJson());
       enc.attachments().forEach(m::putAttachment);
       m.save(file, false);
     }
