@@ -24,7 +24,7 @@ import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.search.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,7 +108,7 @@ public final class SearchCommand implements Callable<Integer> {
     if (query.isBlank()) {
       throw new IllegalArgumentException("--query is empty");
     }
-    SavedRun run = model.load();
+    ModelBundle run = model.load();
     Embedder embedder = new Embedder(run.model(), batch);
     Path imageRoot;
     Gallery g;
@@ -146,7 +146,7 @@ public final class SearchCommand implements Callable<Integer> {
     return CliErrors.EXIT_OK;
   }
 
-  private Gallery folderGallery(SavedRun run, Embedder embedder, Path dir) throws IOException {
+  private Gallery folderGallery(ModelBundle run, Embedder embedder, Path dir) throws IOException {
     Path realDir = dir.toRealPath();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
@@ -304,7 +304,7 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   /** The query as the vocabulary's ids {@code [1, L]}. */
-  private static org.nd4j.linalg.api.ndarray.INDArray wordQuery(SavedRun run, String query) {
+  private static org.nd4j.linalg.api.ndarray.INDArray wordQuery(ModelBundle run, String query) {
     Vocabulary vocab = run.vocabulary();
     Vocabulary.Encoding enc = vocab.encodeDetailed(query, run.maxLength());
     if (enc.truncated()) {
@@ -321,7 +321,7 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   /** The query through the model's pretrained tower (its latency in the log). */
-  private static org.nd4j.linalg.api.ndarray.INDArray towerQuery(SavedRun run, String query) {
+  private static org.nd4j.linalg.api.ndarray.INDArray towerQuery(ModelBundle run, String query) {
     long t0 = System.nanoTime();
     try (org.tbps4j.data.text.CaptionEncoder enc = run.captionEncoder()) {
       long t1 = System.nanoTime();

@@ -15,16 +15,16 @@ import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.search.ModelBundle;
 
 /**
  * Example 4: a trained model as a search engine. Embed every image of a split once into a {@link
  * Gallery}, save it, and rank it for a sentence.
  *
  * <ol>
- *   <li>{@link SavedRun#load} opens a model written by {@code tbps train} / {@code tbps quickstart}
- *       ({@code model.zip}) with what inference needs from it: the vocabulary and the image
- *       preprocessing.
+ *   <li>{@link ModelBundle#load} opens a model written by {@code tbps train} / {@code tbps
+ *       quickstart} ({@code model.zip}) with what inference needs from it: the vocabulary and the
+ *       image preprocessing.
  *   <li>An {@link Embedder} runs the inference outputs of the network (batch-norm running
  *       statistics, no dropout) in batches: L2-normalised {@code [N, D]} embeddings.
  *   <li>A {@link Gallery} holds the image embeddings with their person ids and paths; it is saved
@@ -65,7 +65,7 @@ public final class Ex4EmbedAGalleryAndSearchIt {
    */
   public static Result run(Path modelZip, Path root, Path galleryFile, int k) throws IOException {
     // 1. The model and its preprocessing.
-    SavedRun model = SavedRun.load(modelZip);
+    ModelBundle model = ModelBundle.open(modelZip);
     Embedder embedder = new Embedder(model.model(), 64);
     PedesDataset dataset = PedesDataset.load(DatasetFormat.CUHK_PEDES, root).requireUsable();
 

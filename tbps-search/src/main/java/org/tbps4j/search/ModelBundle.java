@@ -21,7 +21,9 @@ import org.tbps4j.model.TbpsModel;
  * A trained model with everything inference needs, opened from the {@code model.zip} the trainer
  * writes: the network, its vocabulary, its image preprocessing, the training config as text (when
  * stored) and the file's content hash (SHA-256 of its bytes), which ties an index to the model that
- * built it.
+ * built it. The attachment names are {@link ModelAttachments}'; every command that reads a trained
+ * model ({@code search}, {@code eval}, {@code probe}, {@code index}, {@code serve}, the
+ * quickstart's evaluation) opens it here. {@link #close()} frees the network's native memory.
  *
  * @param file the model file
  * @param contentHash lower-case hex SHA-256 of the file's bytes
@@ -36,7 +38,8 @@ public record ModelBundle(
     TbpsModel model,
     Vocabulary vocabulary,
     ImageSettings images,
-    Optional<String> configText) {
+    Optional<String> configText)
+    implements AutoCloseable {
 
   /**
    * Opens a model file written by the trainer.
@@ -139,5 +142,11 @@ public record ModelBundle(
    */
   public int dim() {
     return model.config().embeddingDim();
+  }
+
+  /** Frees the network's native memory (the bundle is unusable afterwards). */
+  @Override
+  public void close() {
+    model.close();
   }
 }

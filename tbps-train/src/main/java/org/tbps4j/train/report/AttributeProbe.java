@@ -7,13 +7,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
+import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.eval.LinearProbe;
+import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.search.Embedder;
-import org.tbps4j.train.SavedRun;
 import org.tbps4j.train.SplitEvaluator;
 
 /**
@@ -65,9 +66,11 @@ public final class AttributeProbe {
   private AttributeProbe() {}
 
   /**
-   * Embeds a split's images and captions with a saved model.
+   * Embeds a split's images and captions with a trained model.
    *
-   * @param run the saved model
+   * @param model the model (inference outputs)
+   * @param loader image decoding with the model's preprocessing
+   * @param captions the model's caption encoder (not closed here)
    * @param dataset the dataset
    * @param split the split
    * @param batchSize embedding batch size
@@ -76,24 +79,26 @@ public final class AttributeProbe {
    * @throws IllegalArgumentException when the split has no images or no captions
    */
   public static Embedded embed(
-      SavedRun run, PedesDataset dataset, Split split, int batchSize, int workers) {
-    Embedder embedder = new Embedder(run.model(), batchSize);
+      TbpsModel model,
+      ImageLoader loader,
+      CaptionEncoder captions,
+      PedesDataset dataset,
+      Split split,
+      int batchSize,
+      int workers) {
+    Embedder embedder = new Embedder(model, batchSize);
     INDArray images =
-        SplitEvaluator.embedImages(embedder, dataset, split, run.loader(), batchSize, workers)
-            .global();
-    List<CaptionRecord> captions = dataset.captions(split);
-    if (captions.isEmpty()) {
+        SplitEvaluator.embedImages(embedder, dataset, split, loader, batchSize, workers).global();
+    List<CaptionRecord> queries = dataset.captions(split);
+    if (queries.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no captions");
     }
-    INDArray texts;
-    try (CaptionEncoder enc = run.captionEncoder()) {
-      texts = SplitEvaluator.embedCaptions(embedder, enc, captions, batchSize).global();
-    }
+    INDArray texts = SplitEvaluator.embedCaptions(embedder, captions, queries, batchSize).global();
     return new Embedded(
         GalleryIterator.imagePaths(dataset, split),
         GalleryIterator.personIds(dataset, split),
         images.toDoubleMatrix(),
-        captions,
+        queries,
         texts.toDoubleMatrix());
   }
 
