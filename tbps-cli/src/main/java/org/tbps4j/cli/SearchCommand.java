@@ -12,18 +12,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageFiles;
-import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
+import org.tbps4j.model.search.Progress;
+import org.tbps4j.search.ImageItem;
 import org.tbps4j.search.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,21 +185,13 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     LOG.info("embedding {} images of {} ...", files.size(), dir);
-    ImageLoader loader = run.loader();
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    for (int from = 0; from < files.size(); from += batch) {
-      List<Path> part = files.subList(from, Math.min(files.size(), from + batch));
-      Embeddings e = embedder.embedImagesWithSets(loader.loadBatch(part));
-      globals.add(e.global());
-      if (e.sets() != null) {
-        sets.add(e.sets());
-      }
+    List<ImageItem> items = new ArrayList<>(files.size());
+    for (int i = 0; i < files.size(); i++) {
+      items.add(new ImageItem(rel.get(i), ImageItem.UNKNOWN_ID, files.get(i)));
     }
+    // the project's one image-embedding loop (tbps-model), decoding ahead on worker threads
     Embeddings all =
-        new Embeddings(
-            Nd4j.concat(0, globals.toArray(new INDArray[0])),
-            sets.isEmpty() ? null : Nd4j.concat(0, sets.toArray(new INDArray[0])));
+        run.imageLoop(batch, EvalCommand.decodeWorkers()).embedAll(items, Progress.NONE);
     Gallery g =
         Gallery.of(all, new long[files.size()], rel, run.model().config().esa().lambda())
             .withKey(key);

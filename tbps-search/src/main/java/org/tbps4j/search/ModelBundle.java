@@ -9,13 +9,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.tbps4j.data.ImageRecord;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.iter.DecodeFailures;
+import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.ImageEmbedding;
 
 /**
  * A trained model with everything inference needs, opened from the {@code model.zip} the trainer
@@ -107,6 +114,56 @@ public record ModelBundle(
    */
   public ImageLoader loader() {
     return new ImageLoader(images);
+  }
+
+  /**
+   * The project's one image-embedding loop for image files, with this model's preprocessing: each
+   * item's header is checked against the pixel limit ({@link SafeImages#size}), then it is decoded
+   * and normalised without augmentation.
+   *
+   * @param batchSize images per forward pass
+   * @param workers decoding threads (0: the caller's thread)
+   * @return the loop (its batches carry each image's original width and height)
+   */
+  public ImageEmbedding<ImageItem> imageLoop(int batchSize, int workers) {
+    ImageLoader loader = loader();
+    return new ImageEmbedding<>(
+        new Embedder(model, batchSize),
+        (item, dst, offset) -> {
+          int[] size = SafeImages.size(item.file());
+          loader.normalise(
+              loader.decodeRgb(item.file()), Augmentation.Params.IDENTITY, dst, offset);
+          return size;
+        },
+        images.height(),
+        images.width(),
+        batchSize,
+        workers);
+  }
+
+  /**
+   * The project's one image-embedding loop over a dataset split's images (gallery order), decoded
+   * as evaluation decodes them ({@link GalleryIterator#decodeInto}).
+   *
+   * @param dataset the dataset (its root holds the images)
+   * @param failures where undecodable images are recorded and embedded blank, or null to fail
+   * @param batchSize images per forward pass
+   * @param workers decoding threads
+   * @return the loop (image sizes are not read: 0)
+   */
+  public ImageEmbedding<ImageRecord> splitLoop(
+      PedesDataset dataset, DecodeFailures failures, int batchSize, int workers) {
+    ImageLoader loader = loader();
+    return new ImageEmbedding<>(
+        new Embedder(model, batchSize),
+        (r, dst, offset) -> {
+          GalleryIterator.decodeInto(dataset, loader, failures, r, dst, offset);
+          return null;
+        },
+        images.height(),
+        images.width(),
+        batchSize,
+        workers);
   }
 
   /**

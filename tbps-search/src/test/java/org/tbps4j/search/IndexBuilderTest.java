@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.index.IndexHit;
 import org.tbps4j.search.index.IndexInfo;
 import org.tbps4j.search.index.LuceneIndex;

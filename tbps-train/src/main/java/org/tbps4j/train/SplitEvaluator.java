@@ -1,10 +1,13 @@
 package org.tbps4j.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.ImageRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.ImageLoader;
@@ -18,6 +21,8 @@ import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
+import org.tbps4j.model.search.ImageEmbedding;
+import org.tbps4j.model.search.Progress;
 
 /**
  * Text-to-image evaluation of a model on one split (docs/metrics.md): every caption of the split is
@@ -163,23 +168,8 @@ public final class SplitEvaluator {
       DecodeFailures failures) {
     long t0 = System.nanoTime();
     Embedder embedder = new Embedder(model, batchSize);
-    Embeddings galleryEmb;
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    try (GalleryIterator it =
-        new GalleryIterator(dataset, split, loader, batchSize, workers, failures)) {
-      while (it.hasNext()) {
-        Embeddings e = embedder.embedImagesWithSets(it.next().images());
-        globals.add(e.global());
-        if (e.sets() != null) {
-          sets.add(e.sets());
-        }
-      }
-    }
-    if (globals.isEmpty()) {
-      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
-    }
-    galleryEmb = new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    Embeddings galleryEmb =
+        embedImages(embedder, dataset, split, loader, batchSize, workers, failures);
     long[] galleryIds = GalleryIterator.personIds(dataset, split);
     List<String> paths = GalleryIterator.imagePaths(dataset, split);
     Gallery gallery = Gallery.of(galleryEmb, galleryIds, paths, model.config().esa().lambda());
@@ -204,7 +194,7 @@ public final class SplitEvaluator {
   }
 
   /**
-   * Embeds every image of a split, in gallery order ({@link GalleryIterator}).
+   * Embeds every image of a split, in gallery order (failing on an undecodable image).
    *
    * @param embedder the embedder
    * @param dataset the dataset
@@ -222,21 +212,52 @@ public final class SplitEvaluator {
       ImageLoader loader,
       int batchSize,
       int workers) {
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    try (GalleryIterator it = new GalleryIterator(dataset, split, loader, batchSize, workers)) {
-      while (it.hasNext()) {
-        Embeddings e = embedder.embedImagesWithSets(it.next().images());
-        globals.add(e.global());
-        if (e.sets() != null) {
-          sets.add(e.sets());
-        }
-      }
-    }
-    if (globals.isEmpty()) {
+    return embedImages(embedder, dataset, split, loader, batchSize, workers, null);
+  }
+
+  /**
+   * Embeds every image of a split, in gallery order, through the project's one image-embedding loop
+   * ({@link ImageEmbedding}) with {@link GalleryIterator#decodeInto} as its decoder.
+   *
+   * @param embedder the embedder
+   * @param dataset the dataset
+   * @param split which split
+   * @param loader image decoding with the model's preprocessing
+   * @param batchSize images per batch
+   * @param workers image decoding threads
+   * @param failures where undecodable images are recorded (embedded blank), or null to fail
+   * @return the global embeddings {@code [G, D]} and, with ESA, the sets (else null)
+   * @throws IllegalArgumentException when the split has no images
+   * @throws java.io.UncheckedIOException when an image cannot be read (names it)
+   */
+  public static Embeddings embedImages(
+      Embedder embedder,
+      PedesDataset dataset,
+      Split split,
+      ImageLoader loader,
+      int batchSize,
+      int workers,
+      DecodeFailures failures) {
+    List<ImageRecord> images = dataset.images(split);
+    if (images.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
     }
-    return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    ImageEmbedding<ImageRecord> loop =
+        new ImageEmbedding<>(
+            embedder,
+            (r, dst, offset) -> {
+              GalleryIterator.decodeInto(dataset, loader, failures, r, dst, offset);
+              return null;
+            },
+            loader.settings().height(),
+            loader.settings().width(),
+            batchSize,
+            workers);
+    try {
+      return loop.embedAll(images, Progress.NONE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
