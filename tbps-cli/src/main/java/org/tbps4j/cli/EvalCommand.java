@@ -3,13 +3,18 @@ package org.tbps4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.DatasetFormat;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.model.ModelAttachments;
+import org.tbps4j.model.search.Embeddings;
+import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.ModelBundle;
+import org.tbps4j.search.Searcher;
 import org.tbps4j.train.SplitEvaluator;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.report.HtmlReport;
@@ -102,10 +107,20 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   static SplitEvaluator.Outcome evaluate(ModelBundle run, PedesDataset ds, Split s, int batch) {
-    try (org.tbps4j.data.text.CaptionEncoder captions = run.captionEncoder()) {
-      return SplitEvaluator.evaluate(
-          run.model(), ds, s, captions, run.loader(), batch, 1024, 0, decodeWorkers(), null);
+    // inference through tbps-search (the one image loop, the caption loop); SplitEvaluator (shared
+    // with the trainer's validation) only ranks and scores
+    long t0 = System.nanoTime();
+    Embeddings gallery;
+    try {
+      gallery = Searcher.embedSplit(run, ds, s, batch, decodeWorkers(), Progress.NONE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+    List<CaptionRecord> queries = SplitEvaluator.queries(ds, s, 0);
+    Embeddings q =
+        Searcher.embedCaptions(run, queries.stream().map(CaptionRecord::caption).toList(), batch);
+    return SplitEvaluator.score(
+        ds, s, gallery, queries, q, run.model().config().esa().lambda(), 1024, t0);
   }
 
   /**

@@ -8,13 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.eval.LinearProbe;
+import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.ModelBundle;
+import org.tbps4j.search.Searcher;
 import org.tbps4j.train.report.AttributeProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,9 +108,16 @@ public final class ProbeCommand implements Callable<Integer> {
                 + ds.captions(splits[i]).size()
                 + " captions)");
         err.flush();
-        e[i] =
-            AttributeProbe.embed(
-                run.model(), run.loader(), captions, ds, splits[i], batch, workers);
+        // inference through tbps-search (the one image loop, the caption loop); the probe only
+        // fits linear models on the result
+        INDArray images =
+            Searcher.embedSplit(run, ds, splits[i], batch, workers, Progress.NONE).global();
+        List<String> texts = ds.captions(splits[i]).stream().map(CaptionRecord::caption).toList();
+        if (texts.isEmpty()) {
+          throw new IllegalArgumentException("the " + splits[i] + " split has no captions");
+        }
+        INDArray captionRows = Searcher.embedCaptions(run, captions, texts, batch).global();
+        e[i] = AttributeProbe.of(ds, splits[i], images, captionRows);
       }
     }
     List<AttributeProbe.Row> rows = AttributeProbe.probe(attrs, e[0], e[1], ridge);

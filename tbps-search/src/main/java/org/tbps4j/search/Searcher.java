@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.List;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
+import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.index.IndexHit;
@@ -126,6 +128,7 @@ public final class Searcher {
    * @param progress progress reporting
    * @return global {@code [G, D]} and sets (or null); row i is {@code dataset.images(split)[i]}
    * @throws IOException when an image cannot be read or decoded
+   * @throws IllegalArgumentException when the split has no images
    */
   public static Embeddings embedSplit(
       ModelBundle bundle,
@@ -135,9 +138,43 @@ public final class Searcher {
       int workers,
       Progress progress)
       throws IOException {
+    if (dataset.images(split).isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no images");
+    }
     return bundle
         .splitLoop(dataset, null, batchSize, workers)
         .embedAll(dataset.images(split), progress);
+  }
+
+  /**
+   * Embeds captions with a model a batch at a time ({@link Embedder#embedTextsInBatches}, the loop
+   * evaluation uses), with their ESA sets when the model has the head.
+   *
+   * @param bundle the model
+   * @param texts the captions, at least one
+   * @param batchSize captions per batch
+   * @return global {@code [N, D]} and sets (or null), L2-normalised
+   */
+  public static Embeddings embedCaptions(ModelBundle bundle, List<String> texts, int batchSize) {
+    try (CaptionEncoder captions = bundle.captionEncoder()) {
+      return embedCaptions(bundle, captions, texts, batchSize);
+    }
+  }
+
+  /**
+   * As {@link #embedCaptions(ModelBundle, List, int)} with a caption encoder the caller keeps open
+   * (a pretrained tower is opened once for several calls).
+   *
+   * @param bundle the model
+   * @param captions the model's caption encoder ({@link ModelBundle#captionEncoder})
+   * @param texts the captions, at least one
+   * @param batchSize captions per batch
+   * @return global {@code [N, D]} and sets (or null), L2-normalised
+   */
+  public static Embeddings embedCaptions(
+      ModelBundle bundle, CaptionEncoder captions, List<String> texts, int batchSize) {
+    return new Embedder(bundle.model(), batchSize)
+        .embedTextsInBatches(texts, captions::encode, batchSize);
   }
 
   /**

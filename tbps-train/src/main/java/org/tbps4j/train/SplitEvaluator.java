@@ -170,18 +170,58 @@ public final class SplitEvaluator {
     Embedder embedder = new Embedder(model, batchSize);
     Embeddings galleryEmb =
         embedImages(embedder, dataset, split, loader, batchSize, workers, failures);
-    long[] galleryIds = GalleryIterator.personIds(dataset, split);
-    List<String> paths = GalleryIterator.imagePaths(dataset, split);
-    Gallery gallery = Gallery.of(galleryEmb, galleryIds, paths, model.config().esa().lambda());
+    List<CaptionRecord> queries = queries(dataset, split, maxQueries);
+    Embeddings queryEmb = embedCaptions(embedder, captions, queries, batchSize);
+    return score(
+        dataset, split, galleryEmb, queries, queryEmb, model.config().esa().lambda(), chunk, t0);
+  }
 
+  /**
+   * The queries of an evaluation: the split's captions, or an evenly spaced subset.
+   *
+   * @param dataset the dataset
+   * @param split which split
+   * @param maxQueries at most this many (0 = all)
+   * @return the captions, in caption order
+   * @throws IllegalArgumentException when the split has no captions
+   */
+  public static List<CaptionRecord> queries(PedesDataset dataset, Split split, int maxQueries) {
     List<CaptionRecord> queries = subset(dataset.captions(split), maxQueries);
     if (queries.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no captions to query with");
     }
-    Embeddings queryEmb = embedCaptions(embedder, captions, queries, batchSize);
+    return queries;
+  }
+
+  /**
+   * Scores embeddings computed elsewhere (e.g. by tbps-search's {@code Searcher}): ranks the
+   * split's images for every query in chunks and computes the metrics.
+   *
+   * @param dataset the dataset
+   * @param split which split
+   * @param gallery the split's image embeddings, in gallery order ({@code dataset.images(split)})
+   * @param queries the query captions ({@link #queries})
+   * @param queryEmb their embeddings, in the same order
+   * @param esaLambda the weight of the set similarity (the model's {@code esa.lambda})
+   * @param chunk queries per scoring chunk
+   * @param startNanos {@link System#nanoTime()} when the evaluation started (for the wall time)
+   * @return the outcome
+   */
+  public static Outcome score(
+      PedesDataset dataset,
+      Split split,
+      Embeddings gallery,
+      List<CaptionRecord> queries,
+      Embeddings queryEmb,
+      double esaLambda,
+      int chunk,
+      long startNanos) {
+    long[] galleryIds = GalleryIterator.personIds(dataset, split);
+    List<String> paths = GalleryIterator.imagePaths(dataset, split);
+    Gallery g = Gallery.of(gallery, galleryIds, paths, esaLambda);
     long[] queryIds = queries.stream().mapToLong(CaptionRecord::personId).toArray();
     ChunkedRetrieval.Result r =
-        new ChunkedRetrieval(chunk).evaluate(gallery.scorer(queryEmb), queryIds, galleryIds, 10);
+        new ChunkedRetrieval(chunk).evaluate(g.scorer(queryEmb), queryIds, galleryIds, 10);
     return new Outcome(
         split,
         r.metrics(),
@@ -190,7 +230,7 @@ public final class SplitEvaluator {
         r.topK(),
         galleryIds,
         paths,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - startNanos) / 1e9);
   }
 
   /**
@@ -261,7 +301,8 @@ public final class SplitEvaluator {
   }
 
   /**
-   * Embeds captions a batch at a time through a caption encoder.
+   * Embeds captions a batch at a time through a caption encoder ({@link
+   * Embedder#embedTextsInBatches}).
    *
    * @param embedder the embedder
    * @param captions the caption encoder of the embedder's model
@@ -271,20 +312,8 @@ public final class SplitEvaluator {
    */
   public static Embeddings embedCaptions(
       Embedder embedder, CaptionEncoder captions, List<CaptionRecord> queries, int batchSize) {
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    for (int from = 0; from < queries.size(); from += batchSize) {
-      List<String> texts = new ArrayList<>();
-      for (CaptionRecord c : queries.subList(from, Math.min(queries.size(), from + batchSize))) {
-        texts.add(c.caption());
-      }
-      Embeddings e = embedder.embedTextsWithSets(captions.encode(texts));
-      globals.add(e.global());
-      if (e.sets() != null) {
-        sets.add(e.sets());
-      }
-    }
-    return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    return embedder.embedTextsInBatches(
+        queries.stream().map(CaptionRecord::caption).toList(), captions::encode, batchSize);
   }
 
   /**
@@ -321,9 +350,5 @@ public final class SplitEvaluator {
       out.add(all.get((int) ((long) i * all.size() / max)));
     }
     return out;
-  }
-
-  private static INDArray concat(List<INDArray> parts) {
-    return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
   }
 }

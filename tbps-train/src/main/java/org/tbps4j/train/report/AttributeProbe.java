@@ -7,15 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
-import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
-import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.eval.LinearProbe;
-import org.tbps4j.model.TbpsModel;
-import org.tbps4j.model.search.Embedder;
-import org.tbps4j.train.SplitEvaluator;
 
 /**
  * Which synthetic attributes a model's embeddings encode, per modality: a {@link LinearProbe} per
@@ -66,39 +61,40 @@ public final class AttributeProbe {
   private AttributeProbe() {}
 
   /**
-   * Embeds a split's images and captions with a trained model.
+   * A split's embeddings with what they show, from embeddings computed elsewhere (tbps-search's
+   * {@code Searcher.embedSplit} and {@code Searcher.embedCaptions}: the probe itself runs no
+   * model).
    *
-   * @param model the model (inference outputs)
-   * @param loader image decoding with the model's preprocessing
-   * @param captions the model's caption encoder (not closed here)
    * @param dataset the dataset
    * @param split the split
-   * @param batchSize embedding batch size
-   * @param workers image decoding threads
-   * @return the embeddings (L2-normalised)
-   * @throws IllegalArgumentException when the split has no images or no captions
+   * @param images image embeddings {@code [G, D]}, in gallery order ({@code dataset.images(split)})
+   * @param texts caption embeddings {@code [Q, D]}, in caption order ({@code
+   *     dataset.captions(split)})
+   * @return the embeddings with their paths, ids and captions
+   * @throws IllegalArgumentException when the row counts do not match the split
    */
-  public static Embedded embed(
-      TbpsModel model,
-      ImageLoader loader,
-      CaptionEncoder captions,
-      PedesDataset dataset,
-      Split split,
-      int batchSize,
-      int workers) {
-    Embedder embedder = new Embedder(model, batchSize);
-    INDArray images =
-        SplitEvaluator.embedImages(embedder, dataset, split, loader, batchSize, workers).global();
-    List<CaptionRecord> queries = dataset.captions(split);
-    if (queries.isEmpty()) {
-      throw new IllegalArgumentException("the " + split + " split has no captions");
+  public static Embedded of(PedesDataset dataset, Split split, INDArray images, INDArray texts) {
+    List<CaptionRecord> captions = dataset.captions(split);
+    List<String> paths = GalleryIterator.imagePaths(dataset, split);
+    if (images.size(0) != paths.size() || texts.size(0) != captions.size()) {
+      throw new IllegalArgumentException(
+          "the "
+              + split
+              + " split has "
+              + paths.size()
+              + " images and "
+              + captions.size()
+              + " captions, the embeddings "
+              + images.size(0)
+              + " and "
+              + texts.size(0)
+              + " rows");
     }
-    INDArray texts = SplitEvaluator.embedCaptions(embedder, captions, queries, batchSize).global();
     return new Embedded(
-        GalleryIterator.imagePaths(dataset, split),
+        paths,
         GalleryIterator.personIds(dataset, split),
         images.toDoubleMatrix(),
-        queries,
+        captions,
         texts.toDoubleMatrix());
   }
 
