@@ -41,18 +41,18 @@ import json, os, sys
 out, cands, datas, seeds = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
 names = [l.split("|")[0].strip() for l in open(cands) if l.strip() and not l.startswith("#")]
 print("| candidate | " + " | ".join(f"{os.path.basename(os.path.dirname(d))} s{s}" for d in datas for s in seeds)
-      + " | mean | half-range | steps |")
+      + " | mean | half-range over the runs | steps |")
 print("|---" * (len(datas) * len(seeds) + 4) + "|")
 for n in names:
-    cells, steps = [], 0
+    cells, steps = [], []
     for d in datas:
         oracle = json.load(open(os.path.join(d, "oracle.json")))["R@1"]
         for s in seeds:
             run = os.path.join(out, n, f"{os.path.basename(os.path.dirname(d))}-{os.path.basename(d)}-s{s}")
             m = json.load(open(os.path.join(run, "metrics.json")))
             cells.append(100 * m["test"]["R@1"] / oracle)
-            steps = max((e["iteration"] for e in m.get("iterations", [])), default=0) + 1
+            steps.append(max((e["iteration"] for e in m.get("iterations", [])), default=0) + 1)
     mean = sum(cells) / len(cells)
     print(f"| {n} | " + " | ".join(f"{c:.1f}" for c in cells)
-          + f" | **{mean:.1f}** | {(max(cells) - min(cells)) / 2:.1f} | {steps} |")
+          + f" | **{mean:.1f}** | {(max(cells) - min(cells)) / 2:.1f} | {min(steps)}–{max(steps)} |")
 PY

@@ -3,13 +3,20 @@ package org.tbps4j.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.DatasetFormat;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.model.ModelAttachments;
+import org.tbps4j.model.search.Embeddings;
+import org.tbps4j.model.search.Progress;
+import org.tbps4j.search.ModelBundle;
+import org.tbps4j.search.Searcher;
 import org.tbps4j.train.SplitEvaluator;
+import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.report.HtmlReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,7 +76,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Split s = Split.fromName(split);
-    SavedRun run = model.load();
+    ModelBundle run = model.load();
     PedesDataset ds = dataset(run, format, data, read, spec.commandLine().getErr(), "tbps eval");
     SplitEvaluator.Outcome o = evaluate(run, ds, s, batch);
     var out = spec.commandLine().getOut();
@@ -99,11 +106,21 @@ public final class EvalCommand implements Callable<Integer> {
     return CliErrors.EXIT_OK;
   }
 
-  static SplitEvaluator.Outcome evaluate(SavedRun run, PedesDataset ds, Split s, int batch) {
-    try (org.tbps4j.data.text.CaptionEncoder captions = run.captionEncoder()) {
-      return SplitEvaluator.evaluate(
-          run.model(), ds, s, captions, run.loader(), batch, 1024, 0, decodeWorkers(), null);
+  static SplitEvaluator.Outcome evaluate(ModelBundle run, PedesDataset ds, Split s, int batch) {
+    // inference through tbps-search (the one image loop, the caption loop); SplitEvaluator (shared
+    // with the trainer's validation) only ranks and scores
+    long t0 = System.nanoTime();
+    Embeddings gallery;
+    try {
+      gallery = Searcher.embedSplit(run, ds, s, batch, decodeWorkers(), Progress.NONE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
+    List<CaptionRecord> queries = SplitEvaluator.queries(ds, s, 0);
+    Embeddings q =
+        Searcher.embedCaptions(run, queries.stream().map(CaptionRecord::caption).toList(), batch);
+    return SplitEvaluator.score(
+        ds, s, gallery, queries, q, run.model().config().esa().lambda(), 1024, t0);
   }
 
   /**
@@ -122,7 +139,7 @@ public final class EvalCommand implements Callable<Integer> {
    * @throws IllegalArgumentException listing the errors when the dataset is not usable
    */
   static PedesDataset dataset(
-      SavedRun run,
+      ModelBundle run,
       String format,
       Path data,
       DatasetReadOption read,
@@ -130,7 +147,15 @@ public final class EvalCommand implements Callable<Integer> {
       String command)
       throws java.io.IOException {
     String fmt =
-        format != null ? format : run.config().map(c -> c.data().format()).orElse("cuhk-pedes");
+        format != null
+            ? format
+            : run.configText()
+                .map(
+                    t ->
+                        ConfigLoader.parse(t, run.file() + "!" + ModelAttachments.CONFIG)
+                            .data()
+                            .format())
+                .orElse("cuhk-pedes");
     return read.load(DatasetFormat.fromName(fmt), data, err, command);
   }
 
@@ -144,7 +169,7 @@ public final class EvalCommand implements Callable<Integer> {
   }
 
   static void writeReport(
-      SavedRun run,
+      ModelBundle run,
       SplitEvaluator.Outcome o,
       Path data,
       Path file,
@@ -168,7 +193,7 @@ public final class EvalCommand implements Callable<Integer> {
    *     when the file does not exist
    */
   static void writeReport(
-      SavedRun run,
+      ModelBundle run,
       SplitEvaluator.Outcome o,
       Path data,
       Path file,

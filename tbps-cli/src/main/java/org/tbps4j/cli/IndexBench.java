@@ -26,12 +26,13 @@ import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.ImageSources;
 import org.tbps4j.search.IndexBuilder;
 import org.tbps4j.search.ModelBundle;
-import org.tbps4j.search.Progress;
 import org.tbps4j.search.Searcher;
 import org.tbps4j.search.index.IndexHit;
 import org.tbps4j.search.index.IndexInfo;
@@ -261,8 +262,8 @@ public final class IndexBench implements Callable<Integer> {
                 .withImageSize(128, 64)
                 .withEmbeddingDim(dim)
                 .withSeed(seed));
-    m.putAttachment(ModelBundle.ATT_VOCABULARY, vocab.toJson());
-    m.putAttachment(ModelBundle.ATT_PREPROCESSING, ImageSettings.imagenet(128, 64).toJson());
+    m.putAttachment(ModelAttachments.VOCABULARY, vocab.toJson());
+    m.putAttachment(ModelAttachments.PREPROCESSING, ImageSettings.imagenet(128, 64).toJson());
     m.save(file, false);
     return file;
   }

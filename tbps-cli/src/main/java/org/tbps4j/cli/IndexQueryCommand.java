@@ -19,7 +19,6 @@ import org.tbps4j.search.SafeImages;
 import org.tbps4j.search.Searcher;
 import org.tbps4j.search.index.IndexHit;
 import org.tbps4j.search.index.IndexInfo;
-import org.tbps4j.search.index.LuceneIndex;
 import org.tbps4j.search.index.SearchMode;
 import org.tbps4j.search.index.VectorIndex;
 import picocli.CommandLine.Command;
@@ -41,16 +40,7 @@ public final class IndexQueryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--index", paramLabel = "INDEX", description = "The index directory.")
-  Path index;
-
-  @Mixin IndexLocation location;
-
-  @Option(
-      names = "--model",
-      paramLabel = "M",
-      description = "The model that built the index (default: the file recorded in the index).")
-  Path model;
+  @Mixin IndexReadOptions source;
 
   @Option(names = "--query", required = true, paramLabel = "TEXT", description = "The description.")
   String query;
@@ -64,23 +54,11 @@ public final class IndexQueryCommand implements Callable<Integer> {
   @Option(names = "--exact", description = "Score every image (the ground truth for HNSW recall).")
   boolean exact;
 
-  @Option(
-      names = "--ef",
-      defaultValue = "100",
-      description = "HNSW candidates explored per query (Lucene index). Default: ${DEFAULT-VALUE}.")
-  int ef;
-
   @Option(names = "--json", description = "Print one JSON object.")
   boolean json;
 
   @Option(names = "--html", paramLabel = "FILE", description = "Also write a page with thumbnails.")
   Path html;
-
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description = "The image folder, when it moved since the index was built.")
-  Path root;
 
   @Override
   public Integer call() throws Exception {
@@ -90,15 +68,9 @@ public final class IndexQueryCommand implements Callable<Integer> {
     if (query.isBlank()) {
       throw new IllegalArgumentException("--query is empty");
     }
-    try (VectorIndex idx =
-        location.open(index, false, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH)) {
-      if (idx instanceof LuceneIndex l) {
-        l.setEfSearch(ef);
-      }
-      IndexInfo info =
-          idx.info()
-              .orElseThrow(() -> new IllegalArgumentException(idx.describe() + ": empty index"));
-      ModelBundle bundle = openModel(model, info);
+    try (VectorIndex idx = source.open()) {
+      IndexInfo info = IndexReadOptions.info(idx);
+      ModelBundle bundle = source.openModel(info);
       Searcher searcher = Searcher.of(bundle, idx);
       Searcher.Result r = searcher.search(query, k, exact ? SearchMode.EXACT : SearchMode.HNSW);
       PrintWriter out = spec.commandLine().getOut();
@@ -134,7 +106,7 @@ public final class IndexQueryCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "(%s, %.1f ms)%n", exact ? "exact" : "hnsw", r.totalMillis());
       }
       if (html != null) {
-        Path imageRoot = root != null ? root : Path.of(info.imageRoot());
+        Path imageRoot = source.imageRoot(info);
         AtomicFiles.writeString(html, page(query, r.hits(), imageRoot));
         if (!json) {
           out.println("html: " + html);

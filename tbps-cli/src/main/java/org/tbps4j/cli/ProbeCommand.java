@@ -8,12 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
+import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.eval.LinearProbe;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.model.search.Progress;
+import org.tbps4j.search.ModelBundle;
+import org.tbps4j.search.Searcher;
 import org.tbps4j.train.report.AttributeProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,23 +91,34 @@ public final class ProbeCommand implements Callable<Integer> {
               + " not found: tbps probe needs a synthetic dataset (tbps synth writes the attribute"
               + " table it reads)");
     }
-    SavedRun run = model.load();
+    ModelBundle run = model.load();
     PrintWriter err = spec.commandLine().getErr();
     PedesDataset ds = EvalCommand.dataset(run, null, data, read, err, "tbps probe");
     int workers = EvalCommand.decodeWorkers();
     AttributeProbe.Embedded[] e = new AttributeProbe.Embedded[2];
     Split[] splits = {fitSplit, evalSplit};
-    for (int i = 0; i < 2; i++) {
-      err.println(
-          "probe: embedding the "
-              + splits[i].jsonName()
-              + " split ("
-              + ds.images(splits[i]).size()
-              + " images, "
-              + ds.captions(splits[i]).size()
-              + " captions)");
-      err.flush();
-      e[i] = AttributeProbe.embed(run, ds, splits[i], batch, workers);
+    try (CaptionEncoder captions = run.captionEncoder()) {
+      for (int i = 0; i < 2; i++) {
+        err.println(
+            "probe: embedding the "
+                + splits[i].jsonName()
+                + " split ("
+                + ds.images(splits[i]).size()
+                + " images, "
+                + ds.captions(splits[i]).size()
+                + " captions)");
+        err.flush();
+        // inference through tbps-search (the one image loop, the caption loop); the probe only
+        // fits linear models on the result
+        INDArray images =
+            Searcher.embedSplit(run, ds, splits[i], batch, workers, Progress.NONE).global();
+        List<String> texts = ds.captions(splits[i]).stream().map(CaptionRecord::caption).toList();
+        if (texts.isEmpty()) {
+          throw new IllegalArgumentException("the " + splits[i] + " split has no captions");
+        }
+        INDArray captionRows = Searcher.embedCaptions(run, captions, texts, batch).global();
+        e[i] = AttributeProbe.of(ds, splits[i], images, captionRows);
+      }
     }
     List<AttributeProbe.Row> rows = AttributeProbe.probe(attrs, e[0], e[1], ridge);
     PrintWriter out = spec.commandLine().getOut();

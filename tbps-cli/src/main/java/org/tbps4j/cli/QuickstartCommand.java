@@ -13,7 +13,7 @@ import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
 import org.tbps4j.data.synth.World;
 import org.tbps4j.model.AtomicFiles;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.search.ModelBundle;
 import org.tbps4j.train.Trainer;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
@@ -178,7 +178,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     m.put("queries", test.get("queries").asInt());
     m.put("identities", ids);
     m.put("seed", seed);
-    SavedRun saved = SavedRun.load(model);
+    ModelBundle saved = ModelBundle.open(model);
     var ds =
         DatasetReadOption.load(
             org.tbps4j.data.DatasetFormat.fromName(cfg.data().format()),

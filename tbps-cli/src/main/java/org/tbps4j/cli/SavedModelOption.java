@@ -2,7 +2,7 @@ package org.tbps4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.search.ModelBundle;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,10 +29,10 @@ final class SavedModelOption {
   /**
    * Loads the model with its vocabulary, preprocessing and run config.
    *
-   * @return the saved run
+   * @return the model bundle
    * @throws IOException if the file cannot be read
    */
-  SavedRun load() throws IOException {
-    return SavedRun.load(file);
+  ModelBundle load() throws IOException {
+    return ModelBundle.open(file);
   }
 }

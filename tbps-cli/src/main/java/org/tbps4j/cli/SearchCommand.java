@@ -12,19 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.image.ImageDecodeException;
 import org.tbps4j.data.image.ImageFiles;
-import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.model.search.Progress;
+import org.tbps4j.search.ImageItem;
+import org.tbps4j.search.ModelBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,7 +108,7 @@ public final class SearchCommand implements Callable<Integer> {
     if (query.isBlank()) {
       throw new IllegalArgumentException("--query is empty");
     }
-    SavedRun run = model.load();
+    ModelBundle run = model.load();
     Embedder embedder = new Embedder(run.model(), batch);
     Path imageRoot;
     Gallery g;
@@ -146,7 +146,7 @@ public final class SearchCommand implements Callable<Integer> {
     return CliErrors.EXIT_OK;
   }
 
-  private Gallery folderGallery(SavedRun run, Embedder embedder, Path dir) throws IOException {
+  private Gallery folderGallery(ModelBundle run, Embedder embedder, Path dir) throws IOException {
     Path realDir = dir.toRealPath();
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
@@ -185,21 +185,13 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     LOG.info("embedding {} images of {} ...", files.size(), dir);
-    ImageLoader loader = run.loader();
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    for (int from = 0; from < files.size(); from += batch) {
-      List<Path> part = files.subList(from, Math.min(files.size(), from + batch));
-      Embeddings e = embedder.embedImagesWithSets(loader.loadBatch(part));
-      globals.add(e.global());
-      if (e.sets() != null) {
-        sets.add(e.sets());
-      }
+    List<ImageItem> items = new ArrayList<>(files.size());
+    for (int i = 0; i < files.size(); i++) {
+      items.add(new ImageItem(rel.get(i), ImageItem.UNKNOWN_ID, files.get(i)));
     }
+    // the project's one image-embedding loop (tbps-model), decoding ahead on worker threads
     Embeddings all =
-        new Embeddings(
-            Nd4j.concat(0, globals.toArray(new INDArray[0])),
-            sets.isEmpty() ? null : Nd4j.concat(0, sets.toArray(new INDArray[0])));
+        run.imageLoop(batch, EvalCommand.decodeWorkers()).embedAll(items, Progress.NONE);
     Gallery g =
         Gallery.of(all, new long[files.size()], rel, run.model().config().esa().lambda())
             .withKey(key);
@@ -304,7 +296,7 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   /** The query as the vocabulary's ids {@code [1, L]}. */
-  private static org.nd4j.linalg.api.ndarray.INDArray wordQuery(SavedRun run, String query) {
+  private static org.nd4j.linalg.api.ndarray.INDArray wordQuery(ModelBundle run, String query) {
     Vocabulary vocab = run.vocabulary();
     Vocabulary.Encoding enc = vocab.encodeDetailed(query, run.maxLength());
     if (enc.truncated()) {
@@ -321,7 +313,7 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   /** The query through the model's pretrained tower (its latency in the log). */
-  private static org.nd4j.linalg.api.ndarray.INDArray towerQuery(SavedRun run, String query) {
+  private static org.nd4j.linalg.api.ndarray.INDArray towerQuery(ModelBundle run, String query) {
     long t0 = System.nanoTime();
     try (org.tbps4j.data.text.CaptionEncoder enc = run.captionEncoder()) {
       long t1 = System.nanoTime();

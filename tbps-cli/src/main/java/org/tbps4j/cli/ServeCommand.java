@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.tbps4j.search.ModelBundle;
 import org.tbps4j.search.Searcher;
 import org.tbps4j.search.index.IndexInfo;
-import org.tbps4j.search.index.LuceneIndex;
 import org.tbps4j.search.index.VectorIndex;
 import org.tbps4j.search.serve.SearchServer;
 import org.tbps4j.search.serve.ServerConfig;
@@ -42,16 +41,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--index", paramLabel = "INDEX", description = "The index directory.")
-  Path index;
-
-  @Mixin IndexLocation location;
-
-  @Option(
-      names = "--model",
-      paramLabel = "M",
-      description = "The model that built the index (default: the file recorded in the index).")
-  Path model;
+  @Mixin IndexReadOptions source;
 
   @Option(names = "--port", defaultValue = "8080", description = "Default: ${DEFAULT-VALUE}.")
   int port;
@@ -70,20 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
               + " loopback.")
   Path tokenFile;
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description = "The image folder, when it moved since the index was built.")
-  Path root;
-
   @Option(names = "--workers", description = "Request threads (default: 2 per core, at least 4).")
   Integer workers;
-
-  @Option(
-      names = "--ef",
-      defaultValue = "100",
-      description = "HNSW candidates explored per query (Lucene index). Default: ${DEFAULT-VALUE}.")
-  int ef;
 
   @Option(
       names = "--grace",
@@ -99,23 +77,15 @@ public final class ServeCommand implements Callable<Integer> {
     InetAddress address = InetAddress.getByName(bind);
     String token = tokenFile == null ? null : readToken(tokenFile);
     PrintWriter out = spec.commandLine().getOut();
-    VectorIndex idx =
-        location.open(index, false, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH);
+    VectorIndex idx = source.open();
     SearchServer server;
     try {
-      if (idx instanceof LuceneIndex l) {
-        l.setEfSearch(ef);
-      }
-      IndexInfo info =
-          idx.info()
-              .orElseThrow(() -> new IllegalArgumentException(idx.describe() + ": empty index"));
-      ModelBundle bundle = IndexQueryCommand.openModel(model, info);
+      IndexInfo info = IndexReadOptions.info(idx);
+      ModelBundle bundle = source.openModel(info);
       Searcher searcher = Searcher.forServing(bundle, idx);
       ServerConfig d =
           ServerConfig.defaults(
-              new InetSocketAddress(address, port),
-              token,
-              root != null ? root : Path.of(info.imageRoot()));
+              new InetSocketAddress(address, port), token, source.imageRoot(info));
       ServerConfig cfg =
           new ServerConfig(
               d.bind(),

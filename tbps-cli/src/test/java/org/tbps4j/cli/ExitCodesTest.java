@@ -81,6 +81,36 @@ class ExitCodesTest {
   }
 
   @Test
+  void aModelWithoutAnAttachmentInferenceNeedsIsBadInputNamingTheEntry() throws Exception {
+    Path m = MicroModel.save(dir.resolve("model.zip"), 1);
+    Path bad = dir.resolve("nopre.zip");
+    // the same network saved with the vocabulary only (no preprocessing.json)
+    try (org.tbps4j.model.TbpsModel t = org.tbps4j.model.TbpsModel.load(m, false)) {
+      try (org.tbps4j.model.TbpsModel u = org.tbps4j.model.TbpsModel.create(t.config())) {
+        u.putAttachment(
+            org.tbps4j.model.ModelAttachments.VOCABULARY,
+            t.attachment(org.tbps4j.model.ModelAttachments.VOCABULARY).orElseThrow());
+        u.save(bad, false);
+      }
+    }
+    Path gallery = Files.createDirectories(dir.resolve("gallery"));
+    for (String[] args :
+        new String[][] {
+          {"search", "--model", bad.toString(), "--gallery", gallery.toString(), "--query", "a"},
+          {"eval", "--model", bad.toString(), "--data", dir.resolve("nowhere").toString()},
+          {"probe", "--model", bad.toString(), "--data", dir.resolve("nowhere").toString()}
+        }) {
+      CliRun r = CliRun.of(args);
+      if (args[0].equals("probe")) {
+        // probe reads the attribute table first: a missing dataset is named instead
+        assertBadInput(r, "nowhere");
+      } else {
+        assertBadInput(r, bad.toString(), "no preprocessing.json");
+      }
+    }
+  }
+
+  @Test
   void anIllegalArgumentExceptionRaisedInsideNd4jIsInternal() {
     IllegalArgumentException nd4j =
         assertThrows(

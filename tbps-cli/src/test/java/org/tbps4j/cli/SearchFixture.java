@@ -20,9 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
-import org.tbps4j.train.Trainer;
 
 /**
  * Untrained micro models, small images and hand-written gallery files for the search tests: no
@@ -57,8 +57,8 @@ final class SearchFixture {
         Vocabulary.fromCaptions(
             List.of("a man in a red coat", "a woman in a blue dress with a bag", extra), 1);
     TbpsModel m = TbpsModel.create(ModelConfig.preset("micro", 3, v.size()));
-    m.putAttachment(Trainer.ATT_VOCABULARY, v.toJson());
-    m.putAttachment(Trainer.ATT_PREPROCESSING, ImageSettings.imagenet(16, 8).toJson());
+    m.putAttachment(ModelAttachments.VOCABULARY, v.toJson());
+    m.putAttachment(ModelAttachments.PREPROCESSING, ImageSettings.imagenet(16, 8).toJson());
     m.save(file, false);
     return file;
   }

@@ -15,10 +15,10 @@ import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.layers.TokenFeatureHead;
-import org.tbps4j.train.Trainer;
 
 /**
  * {@code tbps search} with a model whose captions are read by the MiniLM tower: it runs the tower
@@ -46,8 +46,8 @@ class TowerSearchCliTest {
             CaptionEncoderProvider.openTower(
                 new CaptionEncoderProvider.Spec(
                     "minilm-l6", 32, null, null, null, null, null, 1))) {
-      m.putAttachment(Trainer.ATT_VOCABULARY, v.toJson());
-      m.putAttachment(Trainer.ATT_PREPROCESSING, ImageSettings.imagenet(16, 8).toJson());
+      m.putAttachment(ModelAttachments.VOCABULARY, v.toJson());
+      m.putAttachment(ModelAttachments.PREPROCESSING, ImageSettings.imagenet(16, 8).toJson());
       m.save(noText, false);
       enc.attachments().forEach(m::putAttachment);
       m.save(model, false);

@@ -3,9 +3,7 @@ package org.tbps4j.examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.DatasetFormat;
@@ -15,18 +13,22 @@ import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.model.search.Progress;
+import org.tbps4j.search.ModelBundle;
+import org.tbps4j.search.Searcher;
 
 /**
  * Example 4: a trained model as a search engine. Embed every image of a split once into a {@link
  * Gallery}, save it, and rank it for a sentence.
  *
  * <ol>
- *   <li>{@link SavedRun#load} opens a model written by {@code tbps train} / {@code tbps quickstart}
- *       ({@code model.zip}) with what inference needs from it: the vocabulary and the image
- *       preprocessing.
- *   <li>An {@link Embedder} runs the inference outputs of the network (batch-norm running
- *       statistics, no dropout) in batches: L2-normalised {@code [N, D]} embeddings.
+ *   <li>{@link ModelBundle#open} opens a model written by {@code tbps train} / {@code tbps
+ *       quickstart} ({@code model.zip}) with what inference needs from it: the vocabulary and the
+ *       image preprocessing.
+ *   <li>{@link Searcher#embedSplit} embeds a split's images through the project's one
+ *       image-embedding loop: decoding ahead on worker threads, then an {@link Embedder} that runs
+ *       the inference outputs of the network (batch-norm running statistics, no dropout) in
+ *       batches: L2-normalised {@code [N, D]} embeddings.
  *   <li>A {@link Gallery} holds the image embeddings with their person ids and paths; it is saved
  *       to one file and searched with a text embedding: the score is the cosine (plus {@code
  *       λ·S_set} when the model has an ESA head).
@@ -65,27 +67,14 @@ public final class Ex4EmbedAGalleryAndSearchIt {
    */
   public static Result run(Path modelZip, Path root, Path galleryFile, int k) throws IOException {
     // 1. The model and its preprocessing.
-    SavedRun model = SavedRun.load(modelZip);
+    ModelBundle model = ModelBundle.open(modelZip);
     Embedder embedder = new Embedder(model.model(), 64);
     PedesDataset dataset = PedesDataset.load(DatasetFormat.CUHK_PEDES, root).requireUsable();
 
-    // 2. The gallery: every test image, decoded with the model's preprocessing, embedded in
-    //    batches of 64 (and the ESA sets, when the model has them).
-    List<INDArray> global = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    try (GalleryIterator it = new GalleryIterator(dataset, Split.TEST, model.loader(), 64, 1)) {
-      while (it.hasNext()) {
-        Embeddings e = embedder.embedImagesWithSets(it.next().images());
-        global.add(e.global());
-        if (e.hasSets()) {
-          sets.add(e.sets());
-        }
-      }
-    }
-    Embeddings images =
-        new Embeddings(
-            Nd4j.concat(0, global.toArray(INDArray[]::new)),
-            sets.isEmpty() ? null : Nd4j.concat(0, sets.toArray(INDArray[]::new)));
+    // 2. The gallery: every test image, decoded with the model's preprocessing on a worker thread
+    //    and embedded in batches of 64 (and the ESA sets, when the model has them) by the
+    //    project's one image-embedding loop; Progress.bar(System.err, false) would print progress.
+    Embeddings images = Searcher.embedSplit(model, dataset, Split.TEST, 64, 1, Progress.NONE);
     Gallery gallery =
         Gallery.of(
             images,

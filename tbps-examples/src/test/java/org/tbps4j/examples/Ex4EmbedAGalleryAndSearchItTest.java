@@ -17,7 +17,7 @@ import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Gallery;
-import org.tbps4j.train.SavedRun;
+import org.tbps4j.search.ModelBundle;
 
 /**
  * Runs example 4 with a micro model trained for one epoch on 30 synthetic people, and checks its
@@ -46,7 +46,7 @@ class Ex4EmbedAGalleryAndSearchItTest {
     assertEquals(Math.min(k, images), r.hits().size());
 
     // the same scores, one image at a time: cosine of the query and each hit's image
-    SavedRun saved = SavedRun.load(model);
+    ModelBundle saved = ModelBundle.open(model);
     Embedder embedder = new Embedder(saved.model(), 1);
     int[] tokens = saved.vocabulary().encode(r.query(), saved.maxLength());
     INDArray q = embedder.embedTexts(Nd4j.createFromArray(new int[][] {tokens}));

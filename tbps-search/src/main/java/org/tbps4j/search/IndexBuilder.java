@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.ImageEmbedding;
+import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.index.IndexInfo;
 import org.tbps4j.search.index.IndexedImage;
 import org.tbps4j.search.index.LuceneIndex;
@@ -219,20 +220,15 @@ public final class IndexBuilder {
     long[] skipped = {0};
     long[] sinceCommit = {0};
     IndexInfo base = info;
-    ImageEmbedding loop =
-        new ImageEmbedding(
-            new Embedder(bundle.model(), options.batchSize()),
-            bundle.loader(),
-            options.batchSize(),
-            options.workers());
+    ImageEmbedding<ImageItem> loop = bundle.imageLoop(options.batchSize(), options.workers());
     long embedded =
         loop.run(
             todo,
             ImageEmbedding.OnBadImage.SKIP,
             progress,
-            new ImageEmbedding.Sink() {
+            new ImageEmbedding.Sink<>() {
               @Override
-              public void accept(ImageEmbedding.Batch b) throws IOException {
+              public void accept(ImageEmbedding.Batch<ImageItem> b) throws IOException {
                 List<IndexedImage> docs = new ArrayList<>(b.items().size());
                 for (int i = 0; i < b.items().size(); i++) {
                   ImageItem it = b.items().get(i);

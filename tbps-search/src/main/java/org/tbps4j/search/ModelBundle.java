@@ -9,18 +9,28 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.tbps4j.data.ImageRecord;
+import org.tbps4j.data.PedesDataset;
+import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
+import org.tbps4j.data.iter.DecodeFailures;
+import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.CaptionEncoderProvider;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.TbpsModel;
+import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.ImageEmbedding;
 
 /**
  * A trained model with everything inference needs, opened from the {@code model.zip} the trainer
  * writes: the network, its vocabulary, its image preprocessing, the training config as text (when
  * stored) and the file's content hash (SHA-256 of its bytes), which ties an index to the model that
- * built it.
+ * built it. The attachment names are {@link ModelAttachments}'; every command that reads a trained
+ * model ({@code search}, {@code eval}, {@code probe}, {@code index}, {@code serve}, the
+ * quickstart's evaluation) opens it here. {@link #close()} frees the network's native memory.
  *
  * @param file the model file
  * @param contentHash lower-case hex SHA-256 of the file's bytes
@@ -35,22 +45,8 @@ public record ModelBundle(
     TbpsModel model,
     Vocabulary vocabulary,
     ImageSettings images,
-    Optional<String> configText) {
-
-  /** Attachment with the vocabulary ({@link Vocabulary#toJson()}). */
-  public static final String ATT_VOCABULARY = "vocabulary.json";
-
-  /** Attachment with the training class mapping (train ids to class indices). */
-  public static final String ATT_CLASSES = "classes.json";
-
-  /** Attachment with the image preprocessing ({@link ImageSettings#toJson()}). */
-  public static final String ATT_PREPROCESSING = "preprocessing.json";
-
-  /** Attachment with the run record (versions, seeds, dataset hash). */
-  public static final String ATT_RUN = "run.json";
-
-  /** Attachment with the resolved training config (YAML). */
-  public static final String ATT_CONFIG = "config.yaml";
+    Optional<String> configText)
+    implements AutoCloseable {
 
   /**
    * Opens a model file written by the trainer.
@@ -64,15 +60,15 @@ public record ModelBundle(
   public static ModelBundle open(Path file) throws IOException {
     String hash = sha256(file);
     TbpsModel m = TbpsModel.load(file, false);
-    String vocab = require(m, file, ATT_VOCABULARY);
-    String pre = require(m, file, ATT_PREPROCESSING);
+    String vocab = require(m, file, ModelAttachments.VOCABULARY);
+    String pre = require(m, file, ModelAttachments.PREPROCESSING);
     return new ModelBundle(
         file,
         hash,
         m,
-        Vocabulary.fromJson(vocab, file + "!" + ATT_VOCABULARY),
-        ImageSettings.fromJson(pre, file + "!" + ATT_PREPROCESSING),
-        m.attachmentText(ATT_CONFIG));
+        Vocabulary.fromJson(vocab, file + "!" + ModelAttachments.VOCABULARY),
+        ImageSettings.fromJson(pre, file + "!" + ModelAttachments.PREPROCESSING),
+        m.attachmentText(ModelAttachments.CONFIG));
   }
 
   private static String require(TbpsModel m, Path file, String name) {
@@ -121,6 +117,56 @@ public record ModelBundle(
   }
 
   /**
+   * The project's one image-embedding loop for image files, with this model's preprocessing: each
+   * item's header is checked against the pixel limit ({@link SafeImages#size}), then it is decoded
+   * and normalised without augmentation.
+   *
+   * @param batchSize images per forward pass
+   * @param workers decoding threads (0: the caller's thread)
+   * @return the loop (its batches carry each image's original width and height)
+   */
+  public ImageEmbedding<ImageItem> imageLoop(int batchSize, int workers) {
+    ImageLoader loader = loader();
+    return new ImageEmbedding<>(
+        new Embedder(model, batchSize),
+        (item, dst, offset) -> {
+          int[] size = SafeImages.size(item.file());
+          loader.normalise(
+              loader.decodeRgb(item.file()), Augmentation.Params.IDENTITY, dst, offset);
+          return size;
+        },
+        images.height(),
+        images.width(),
+        batchSize,
+        workers);
+  }
+
+  /**
+   * The project's one image-embedding loop over a dataset split's images (gallery order), decoded
+   * as evaluation decodes them ({@link GalleryIterator#decodeInto}).
+   *
+   * @param dataset the dataset (its root holds the images)
+   * @param failures where undecodable images are recorded and embedded blank, or null to fail
+   * @param batchSize images per forward pass
+   * @param workers decoding threads
+   * @return the loop (image sizes are not read: 0)
+   */
+  public ImageEmbedding<ImageRecord> splitLoop(
+      PedesDataset dataset, DecodeFailures failures, int batchSize, int workers) {
+    ImageLoader loader = loader();
+    return new ImageEmbedding<>(
+        new Embedder(model, batchSize),
+        (r, dst, offset) -> {
+          GalleryIterator.decodeInto(dataset, loader, failures, r, dst, offset);
+          return null;
+        },
+        images.height(),
+        images.width(),
+        batchSize,
+        workers);
+  }
+
+  /**
    * Opens the caption encoder the model was trained with: its vocabulary, or its pretrained tower
    * (see {@link CaptionEncoderProvider#forSavedModel}; a different ONNX file is refused).
    *
@@ -153,5 +199,11 @@ public record ModelBundle(
    */
   public int dim() {
     return model.config().embeddingDim();
+  }
+
+  /** Frees the network's native memory (the bundle is unusable afterwards). */
+  @Override
+  public void close() {
+    model.close();
   }
 }

@@ -9,57 +9,27 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import org.tbps4j.data.ImagePaths;
 import org.tbps4j.data.image.ImageDecodeException;
+import org.tbps4j.data.image.ImageFiles;
 
 /**
  * How the search side opens image files (see docs/security.md and docs/search.md): a stored path is
  * relative, in normal form ({@code a/b.jpg}, no {@code .}, {@code ..}, empty segment, backslash or
  * control character) and is resolved only inside its image root, by real path (every symbolic link
- * resolved); an image is decoded only when its header announces at most {@link #maxPixels()}
- * pixels; what is shown to a user is a decoded image re-encoded at a bounded size, never the file's
- * bytes.
+ * resolved); an image is decoded only when its header announces at most {@link
+ * ImageFiles#maxPixels()} pixels (the data module's limit, {@code TBPS_MAX_IMAGE_PIXELS}); what is
+ * shown to a user is a decoded image re-encoded at a bounded size, never the file's bytes.
  */
 public final class SafeImages {
   /** Image file name endings a folder scan picks up. */
   public static final String EXTENSIONS = "jpg, jpeg, png, bmp";
 
-  /** System property with the pixel limit per image (shared with the data module's readers). */
-  public static final String MAX_PIXELS_PROPERTY = "tbps.maxImagePixels";
-
-  /** Default pixel limit per image: 64 Mi pixels (8192 × 8192). */
-  public static final long DEFAULT_MAX_PIXELS = 64L << 20;
-
   private SafeImages() {}
-
-  /**
-   * The pixel limit per image.
-   *
-   * @return {@value #MAX_PIXELS_PROPERTY}, or {@link #DEFAULT_MAX_PIXELS}
-   */
-  public static long maxPixels() {
-    String v = System.getProperty(MAX_PIXELS_PROPERTY);
-    if (v == null || v.isBlank()) {
-      return DEFAULT_MAX_PIXELS;
-    }
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n < 1) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "-D" + MAX_PIXELS_PROPERTY + "=" + v + ": must be a positive integer");
-    }
-  }
 
   /**
    * Why a stored path is refused, or null when it is a relative path in normal form.
@@ -197,98 +167,23 @@ public final class SafeImages {
   }
 
   /**
-   * An image's size from its header, checked against the pixel limit.
+   * An image's size from its header, checked against the pixel limit ({@link
+   * ImageFiles#checkPixels}: {@code TBPS_MAX_IMAGE_PIXELS}, the same limit and message as the
+   * dataset readers').
    *
    * @param file the image
    * @return {@code {width, height}}
+   * @throws NoSuchFileException when the file does not exist
    * @throws ImageDecodeException when it is not an image or above the limit (names the file)
    * @throws IOException on read errors
    */
   public static int[] size(Path file) throws IOException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      ImageReader r = reader(file, in);
-      try {
-        int w = r.getWidth(0);
-        int h = r.getHeight(0);
-        checkPixels(file, w, h);
-        return new int[] {w, h};
-      } finally {
-        r.dispose();
-      }
-    } catch (ImageDecodeException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      if (!Files.exists(file)) {
-        throw new NoSuchFileException(file.toString());
-      }
-      throw new ImageDecodeException(file, String.valueOf(e.getMessage()), e);
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString());
     }
-  }
-
-  /**
-   * Decodes an image after checking its header against the pixel limit.
-   *
-   * @param file the image
-   * @return the decoded image
-   * @throws ImageDecodeException when it cannot be decoded or is above the limit
-   * @throws IOException on read errors
-   */
-  public static BufferedImage read(Path file) throws IOException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      ImageReader r = reader(file, in);
-      try {
-        checkPixels(file, r.getWidth(0), r.getHeight(0));
-        BufferedImage img = r.read(0, r.getDefaultReadParam());
-        if (img == null) {
-          throw new ImageDecodeException(file, "the decoder returned no image", null);
-        }
-        return img;
-      } finally {
-        r.dispose();
-      }
-    } catch (ImageDecodeException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      if (!Files.exists(file)) {
-        throw new NoSuchFileException(file.toString());
-      }
-      throw new ImageDecodeException(file, String.valueOf(e.getMessage()), e);
-    }
-  }
-
-  private static ImageReader reader(Path file, ImageInputStream in) throws IOException {
-    if (in == null) {
-      if (!Files.exists(file)) {
-        throw new NoSuchFileException(file.toString());
-      }
-      throw new ImageDecodeException(file, "cannot open it as an image stream", null);
-    }
-    Iterator<ImageReader> it = ImageIO.getImageReaders(in);
-    if (!it.hasNext()) {
-      throw new ImageDecodeException(file, "not a known image format (jpg, png, bmp)", null);
-    }
-    ImageReader r = it.next();
-    r.setInput(in, true, true);
-    return r;
-  }
-
-  private static void checkPixels(Path file, long w, long h) {
-    long max = maxPixels();
-    if (w < 1 || h < 1) {
-      throw new ImageDecodeException(file, "empty image (" + w + "x" + h + ")", null);
-    }
-    if (w > max || h > max || w * h > max) {
-      throw new ImageDecodeException(
-          file,
-          String.format(
-              Locale.ROOT,
-              "%dx%d pixels is above the limit of %,d pixels per image (-D%s)",
-              w,
-              h,
-              max,
-              MAX_PIXELS_PROPERTY),
-          null);
-    }
+    long[] wh = ImageFiles.headerSize(file);
+    ImageFiles.checkPixels(file, wh[0], wh[1]);
+    return new int[] {(int) wh[0], (int) wh[1]};
   }
 
   /**
@@ -302,7 +197,7 @@ public final class SafeImages {
    * @throws IOException when the image cannot be read or decoded
    */
   public static byte[] thumbnailJpeg(Path file, int maxWidth, int maxHeight) throws IOException {
-    BufferedImage src = read(file);
+    BufferedImage src = ImageFiles.read(file);
     double scale =
         Math.min(
             1.0,
@@ -328,21 +223,12 @@ public final class SafeImages {
   }
 
   /**
-   * A string with control characters escaped, for messages.
+   * A string with control characters escaped, for messages ({@link ImageFiles#printable}).
    *
    * @param s any string
    * @return printable text
    */
   public static String printable(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return ImageFiles.printable(s);
   }
 }

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.model.search.Embedder;
+import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.index.IndexHit;
 import org.tbps4j.search.index.IndexInfo;
 import org.tbps4j.search.index.LuceneIndex;
@@ -217,7 +219,7 @@ class IndexBuilderTest {
     }
     assertEquals(real.resolve("in.jpg"), SafeImages.resolve(real, "inner-link.jpg"));
     // the pixel limit is checked from the header, before decoding
-    System.setProperty(SafeImages.MAX_PIXELS_PROPERTY, "100");
+    System.setProperty(ImageFiles.MAX_PIXELS_PROPERTY, "100");
     try {
       IllegalArgumentException e =
           assertThrows(
@@ -228,7 +230,7 @@ class IndexBuilderTest {
           IllegalArgumentException.class,
           () -> SafeImages.thumbnailJpeg(root.resolve("in.jpg"), 10, 10));
     } finally {
-      System.clearProperty(SafeImages.MAX_PIXELS_PROPERTY);
+      System.clearProperty(ImageFiles.MAX_PIXELS_PROPERTY);
     }
     byte[] jpeg = SafeImages.thumbnailJpeg(root.resolve("in.jpg"), 8, 8);
     assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xd8}, java.util.Arrays.copyOf(jpeg, 2));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.Vocabulary;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
 
@@ -24,8 +25,8 @@ final class MicroBundle {
                 .withImageSize(32, 16)
                 .withMaxLength(8)
                 .withSeed(seed));
-    m.putAttachment(ModelBundle.ATT_VOCABULARY, vocab.toJson());
-    m.putAttachment(ModelBundle.ATT_PREPROCESSING, ImageSettings.imagenet(32, 16).toJson());
+    m.putAttachment(ModelAttachments.VOCABULARY, vocab.toJson());
+    m.putAttachment(ModelAttachments.PREPROCESSING, ImageSettings.imagenet(32, 16).toJson());
     m.save(file, false);
     return file;
   }

@@ -1,10 +1,13 @@
 package org.tbps4j.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.CaptionRecord;
+import org.tbps4j.data.ImageRecord;
 import org.tbps4j.data.PedesDataset;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.image.ImageLoader;
@@ -18,6 +21,8 @@ import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
+import org.tbps4j.model.search.ImageEmbedding;
+import org.tbps4j.model.search.Progress;
 
 /**
  * Text-to-image evaluation of a model on one split (docs/metrics.md): every caption of the split is
@@ -163,35 +168,60 @@ public final class SplitEvaluator {
       DecodeFailures failures) {
     long t0 = System.nanoTime();
     Embedder embedder = new Embedder(model, batchSize);
-    Embeddings galleryEmb;
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    try (GalleryIterator it =
-        new GalleryIterator(dataset, split, loader, batchSize, workers, failures)) {
-      while (it.hasNext()) {
-        Embeddings e = embedder.embedImagesWithSets(it.next().images());
-        globals.add(e.global());
-        if (e.sets() != null) {
-          sets.add(e.sets());
-        }
-      }
-    }
-    if (globals.isEmpty()) {
-      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
-    }
-    galleryEmb = new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
-    long[] galleryIds = GalleryIterator.personIds(dataset, split);
-    List<String> paths = GalleryIterator.imagePaths(dataset, split);
-    Gallery gallery = Gallery.of(galleryEmb, galleryIds, paths, model.config().esa().lambda());
+    Embeddings galleryEmb =
+        embedImages(embedder, dataset, split, loader, batchSize, workers, failures);
+    List<CaptionRecord> queries = queries(dataset, split, maxQueries);
+    Embeddings queryEmb = embedCaptions(embedder, captions, queries, batchSize);
+    return score(
+        dataset, split, galleryEmb, queries, queryEmb, model.config().esa().lambda(), chunk, t0);
+  }
 
+  /**
+   * The queries of an evaluation: the split's captions, or an evenly spaced subset.
+   *
+   * @param dataset the dataset
+   * @param split which split
+   * @param maxQueries at most this many (0 = all)
+   * @return the captions, in caption order
+   * @throws IllegalArgumentException when the split has no captions
+   */
+  public static List<CaptionRecord> queries(PedesDataset dataset, Split split, int maxQueries) {
     List<CaptionRecord> queries = subset(dataset.captions(split), maxQueries);
     if (queries.isEmpty()) {
       throw new IllegalArgumentException("the " + split + " split has no captions to query with");
     }
-    Embeddings queryEmb = embedCaptions(embedder, captions, queries, batchSize);
+    return queries;
+  }
+
+  /**
+   * Scores embeddings computed elsewhere (e.g. by tbps-search's {@code Searcher}): ranks the
+   * split's images for every query in chunks and computes the metrics.
+   *
+   * @param dataset the dataset
+   * @param split which split
+   * @param gallery the split's image embeddings, in gallery order ({@code dataset.images(split)})
+   * @param queries the query captions ({@link #queries})
+   * @param queryEmb their embeddings, in the same order
+   * @param esaLambda the weight of the set similarity (the model's {@code esa.lambda})
+   * @param chunk queries per scoring chunk
+   * @param startNanos {@link System#nanoTime()} when the evaluation started (for the wall time)
+   * @return the outcome
+   */
+  public static Outcome score(
+      PedesDataset dataset,
+      Split split,
+      Embeddings gallery,
+      List<CaptionRecord> queries,
+      Embeddings queryEmb,
+      double esaLambda,
+      int chunk,
+      long startNanos) {
+    long[] galleryIds = GalleryIterator.personIds(dataset, split);
+    List<String> paths = GalleryIterator.imagePaths(dataset, split);
+    Gallery g = Gallery.of(gallery, galleryIds, paths, esaLambda);
     long[] queryIds = queries.stream().mapToLong(CaptionRecord::personId).toArray();
     ChunkedRetrieval.Result r =
-        new ChunkedRetrieval(chunk).evaluate(gallery.scorer(queryEmb), queryIds, galleryIds, 10);
+        new ChunkedRetrieval(chunk).evaluate(g.scorer(queryEmb), queryIds, galleryIds, 10);
     return new Outcome(
         split,
         r.metrics(),
@@ -200,11 +230,11 @@ public final class SplitEvaluator {
         r.topK(),
         galleryIds,
         paths,
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - startNanos) / 1e9);
   }
 
   /**
-   * Embeds every image of a split, in gallery order ({@link GalleryIterator}).
+   * Embeds every image of a split, in gallery order (failing on an undecodable image).
    *
    * @param embedder the embedder
    * @param dataset the dataset
@@ -222,25 +252,57 @@ public final class SplitEvaluator {
       ImageLoader loader,
       int batchSize,
       int workers) {
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    try (GalleryIterator it = new GalleryIterator(dataset, split, loader, batchSize, workers)) {
-      while (it.hasNext()) {
-        Embeddings e = embedder.embedImagesWithSets(it.next().images());
-        globals.add(e.global());
-        if (e.sets() != null) {
-          sets.add(e.sets());
-        }
-      }
-    }
-    if (globals.isEmpty()) {
-      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
-    }
-    return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    return embedImages(embedder, dataset, split, loader, batchSize, workers, null);
   }
 
   /**
-   * Embeds captions a batch at a time through a caption encoder.
+   * Embeds every image of a split, in gallery order, through the project's one image-embedding loop
+   * ({@link ImageEmbedding}) with {@link GalleryIterator#decodeInto} as its decoder.
+   *
+   * @param embedder the embedder
+   * @param dataset the dataset
+   * @param split which split
+   * @param loader image decoding with the model's preprocessing
+   * @param batchSize images per batch
+   * @param workers image decoding threads
+   * @param failures where undecodable images are recorded (embedded blank), or null to fail
+   * @return the global embeddings {@code [G, D]} and, with ESA, the sets (else null)
+   * @throws IllegalArgumentException when the split has no images
+   * @throws java.io.UncheckedIOException when an image cannot be read (names it)
+   */
+  public static Embeddings embedImages(
+      Embedder embedder,
+      PedesDataset dataset,
+      Split split,
+      ImageLoader loader,
+      int batchSize,
+      int workers,
+      DecodeFailures failures) {
+    List<ImageRecord> images = dataset.images(split);
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException("the " + split + " split has no images to evaluate on");
+    }
+    ImageEmbedding<ImageRecord> loop =
+        new ImageEmbedding<>(
+            embedder,
+            (r, dst, offset) -> {
+              GalleryIterator.decodeInto(dataset, loader, failures, r, dst, offset);
+              return null;
+            },
+            loader.settings().height(),
+            loader.settings().width(),
+            batchSize,
+            workers);
+    try {
+      return loop.embedAll(images, Progress.NONE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Embeds captions a batch at a time through a caption encoder ({@link
+   * Embedder#embedTextsInBatches}).
    *
    * @param embedder the embedder
    * @param captions the caption encoder of the embedder's model
@@ -250,20 +312,8 @@ public final class SplitEvaluator {
    */
   public static Embeddings embedCaptions(
       Embedder embedder, CaptionEncoder captions, List<CaptionRecord> queries, int batchSize) {
-    List<INDArray> globals = new ArrayList<>();
-    List<INDArray> sets = new ArrayList<>();
-    for (int from = 0; from < queries.size(); from += batchSize) {
-      List<String> texts = new ArrayList<>();
-      for (CaptionRecord c : queries.subList(from, Math.min(queries.size(), from + batchSize))) {
-        texts.add(c.caption());
-      }
-      Embeddings e = embedder.embedTextsWithSets(captions.encode(texts));
-      globals.add(e.global());
-      if (e.sets() != null) {
-        sets.add(e.sets());
-      }
-    }
-    return new Embeddings(concat(globals), sets.isEmpty() ? null : concat(sets));
+    return embedder.embedTextsInBatches(
+        queries.stream().map(CaptionRecord::caption).toList(), captions::encode, batchSize);
   }
 
   /**
@@ -300,9 +350,5 @@ public final class SplitEvaluator {
       out.add(all.get((int) ((long) i * all.size() / max)));
     }
     return out;
-  }
-
-  private static INDArray concat(List<INDArray> parts) {
-    return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
   }
 }

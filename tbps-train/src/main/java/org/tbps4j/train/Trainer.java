@@ -20,6 +20,7 @@ import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.loss.LossNames;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
@@ -74,15 +75,6 @@ public final class Trainer {
       CONFIG_YAML = "config.yaml",
       METRICS_JSON = "metrics.json",
       MODEL_ZIP = "model.zip";
-
-  /** Attachment names inside saved models. */
-  public static final String ATT_VOCABULARY = "vocabulary.json",
-      ATT_CLASSES = "classes.json",
-      ATT_PREPROCESSING = "preprocessing.json",
-      ATT_RUN = "run.json",
-      ATT_CONFIG = "config.yaml",
-      /** Where the image backbone started from ({@code model.image.pretrained}), when set. */
-      ATT_BACKBONE = "image-backbone.json";
 
   /**
    * How to run.
@@ -561,11 +553,11 @@ public final class Trainer {
   }
 
   private void attachMetadata(TbpsModel m) {
-    m.putAttachment(ATT_VOCABULARY, run.data.vocabulary().toJson());
-    m.putAttachment(ATT_CLASSES, run.data.classes().toJson());
-    m.putAttachment(ATT_PREPROCESSING, run.data.images().toJson());
-    m.putAttachment(ATT_CONFIG, ConfigLoader.toYaml(config));
-    m.putAttachment(ATT_RUN, run.info.json());
+    m.putAttachment(ModelAttachments.VOCABULARY, run.data.vocabulary().toJson());
+    m.putAttachment(ModelAttachments.CLASSES, run.data.classes().toJson());
+    m.putAttachment(ModelAttachments.PREPROCESSING, run.data.images().toJson());
+    m.putAttachment(ModelAttachments.CONFIG, ConfigLoader.toYaml(config));
+    m.putAttachment(ModelAttachments.RUN, run.info.json());
     captions.attachments().forEach(m::putAttachment);
   }
 

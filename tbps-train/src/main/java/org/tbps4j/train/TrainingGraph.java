@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.loss.LossMix;
 import org.tbps4j.loss.LossNames;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.pretrained.PretrainedBackbone;
@@ -76,7 +77,7 @@ public final class TrainingGraph {
     if (previous != null) {
       int n = ModelFactory.copyWeights(previous.sameDiff(), model.sameDiff());
       LOG.debug("copied {} arrays into the graph of stage '{}'", n, stage.name());
-      backbone = previous.attachment(Trainer.ATT_BACKBONE).orElse(null);
+      backbone = previous.attachment(ModelAttachments.BACKBONE).orElse(null);
       previous.close(); // its native memory now, not at some later GC
     } else if (recipe.pretrained() != null) {
       PretrainedBackbone pretrained = recipe.pretrained();
@@ -94,7 +95,7 @@ public final class TrainingGraph {
       recipe.metadata().accept(model);
     }
     if (backbone != null) {
-      model.putAttachment(Trainer.ATT_BACKBONE, backbone);
+      model.putAttachment(ModelAttachments.BACKBONE, backbone);
     }
     ModelFactory.attach(model, mix);
     if (stage.freezeImage()) {

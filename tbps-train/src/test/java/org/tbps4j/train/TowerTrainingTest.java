@@ -27,6 +27,7 @@ import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.GraphNames;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
@@ -34,6 +35,7 @@ import org.tbps4j.model.layers.TokenFeatureHead;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 import org.tbps4j.model.search.Gallery;
+import org.tbps4j.search.ModelBundle;
 import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.IterationReport;
 import org.tbps4j.train.listeners.LossTermsListener;
@@ -166,7 +168,7 @@ class TowerTrainingTest {
     assertNotNull(r.test());
     assertTrue(r.test().metrics().queries() > 0);
 
-    SavedRun saved = SavedRun.load(run.resolve("model.zip"));
+    ModelBundle saved = ModelBundle.open(run.resolve("model.zip"));
     assertTrue(saved.model().config().text().tower());
     JsonNode text =
         new ObjectMapper().readTree(saved.model().attachment("text.json").orElseThrow());
@@ -223,12 +225,12 @@ class TowerTrainingTest {
     Path file = dir.resolve("model.zip");
     try (TbpsModel m = TbpsModel.create(mc);
         CaptionEncoder enc = td.openCaptionEncoder(c)) {
-      m.putAttachment(Trainer.ATT_VOCABULARY, td.vocabulary().toJson());
-      m.putAttachment(Trainer.ATT_PREPROCESSING, td.images().toJson());
+      m.putAttachment(ModelAttachments.VOCABULARY, td.vocabulary().toJson());
+      m.putAttachment(ModelAttachments.PREPROCESSING, td.images().toJson());
       enc.attachments().forEach(m::putAttachment);
       m.save(file, false);
     }
-    SavedRun saved = SavedRun.load(file);
+    ModelBundle saved = ModelBundle.open(file);
     Path other = dir.resolve("other.onnx");
     Files.write(other, new byte[] {8, 1, 18, 0});
     Path missing = dir.resolve("nowhere/model.onnx");

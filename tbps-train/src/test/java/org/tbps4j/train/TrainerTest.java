@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.tbps4j.model.GraphNames;
+import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.train.config.TrainConfig;
 import org.tbps4j.train.listeners.IterationReport;
 import org.tbps4j.train.listeners.NonFiniteLossException;
@@ -81,10 +82,10 @@ class TrainerTest {
     var model = org.tbps4j.model.TbpsModel.load(r.model(), false);
     for (String a :
         List.of(
-            Trainer.ATT_VOCABULARY,
-            Trainer.ATT_CLASSES,
-            Trainer.ATT_PREPROCESSING,
-            Trainer.ATT_RUN)) {
+            ModelAttachments.VOCABULARY,
+            ModelAttachments.CLASSES,
+            ModelAttachments.PREPROCESSING,
+            ModelAttachments.RUN)) {
       assertTrue(model.attachmentNames().contains(a), a);
     }
   }

@@ -40,6 +40,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tbps4j.search.serve.Browser;
 import org.tbps4j.train.listeners.IterationReport;
 
 /**
@@ -242,7 +243,7 @@ class DashboardTest {
   void theOverviewChartRendersInHeadlessChromium() throws Exception {
     int steps = recorder.reports.size();
     assertEquals(steps, overview().get("scores").size());
-    ChromeDriver browser = Browser.start(dir.resolve("chromium-profile"));
+    ChromeDriver browser = Browser.start(dir.resolve("chromium-profile"), 1400, 1100);
     try {
       browser.get(server.url() + "train/overview");
       // flot keeps its plot object on the chart element: wait until it holds every step
@@ -288,7 +289,7 @@ class DashboardTest {
   void theSameDiffPageRendersTheGraphLog() throws Exception {
     dash.listener().flush();
     Path log = runDir.resolve(RunDashboard.GRAPH_FILE).toAbsolutePath();
-    ChromeDriver browser = Browser.start(dir.resolve("chromium-profile-samediff"));
+    ChromeDriver browser = Browser.start(dir.resolve("chromium-profile-samediff"), 1400, 1100);
     try {
       browser.get(server.url() + "samediff");
       browser.findElement(By.id("fileselect")).sendKeys(log.toString());

@@ -129,7 +129,8 @@ public final class ImageFiles {
   }
 
   /**
-   * Refuses an image above the pixel limit.
+   * Refuses an image above the pixel limit: the one check (and message) for every reader of image
+   * files, the datasets' and the search side's.
    *
    * @param file the image (for the message)
    * @param width its width from the header
@@ -146,12 +147,16 @@ public final class ImageFiles {
           file,
           String.format(
               Locale.ROOT,
-              "%dx%d = %,d pixels is above the limit of %,d pixels per image (%s)",
+              "%dx%d pixels is above the limit of %,d pixels per image (%dx%d = %,d pixels; the"
+                  + " limit is %s or -D%s)",
+              width,
+              height,
+              max,
               width,
               height,
               width * height,
-              max,
-              MAX_PIXELS_ENV),
+              MAX_PIXELS_ENV,
+              MAX_PIXELS_PROPERTY),
           null);
     }
   }

@@ -143,7 +143,7 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
     List<String> paths = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       ImageRecord r = images.get(from + i);
-      loader.normalise(decode(r.imagePath()), Augmentation.Params.IDENTITY, buf, i * per);
+      decodeInto(dataset, loader, failures, r, buf, i * per);
       ids[i] = r.personId();
       paths.add(r.imagePath());
     }
@@ -155,7 +155,38 @@ public final class GalleryIterator implements Iterator<GalleryIterator.Batch>, A
     return new Batch(arr, ids, List.copyOf(paths), from);
   }
 
-  private byte[] decode(String imagePath) throws IOException {
+  /**
+   * Decodes one gallery image into a batch buffer exactly as the iterator does (the per-image step
+   * of the image-embedding loop for a dataset split): resolved inside the dataset root, decoded
+   * with the model's preprocessing, no augmentation; when {@code failures} is given an undecodable
+   * image is recorded and replaced by a blank (mean-colour) image.
+   *
+   * @param dataset the dataset (resolves the image path inside its root)
+   * @param loader decoding and normalisation
+   * @param failures where undecodable images are recorded, or null to fail on them
+   * @param image the image
+   * @param dst the batch buffer
+   * @param offset where the image's {@code 3·H·W} floats start
+   * @throws IOException when the image cannot be read or decoded (and {@code failures} is null)
+   */
+  public static void decodeInto(
+      PedesDataset dataset,
+      ImageLoader loader,
+      DecodeFailures failures,
+      ImageRecord image,
+      float[] dst,
+      int offset)
+      throws IOException {
+    loader.normalise(
+        decode(dataset, loader, failures, image.imagePath()),
+        Augmentation.Params.IDENTITY,
+        dst,
+        offset);
+  }
+
+  private static byte[] decode(
+      PedesDataset dataset, ImageLoader loader, DecodeFailures failures, String imagePath)
+      throws IOException {
     try {
       return loader.decodeRgb(dataset.imageFile(imagePath));
     } catch (ImageDecodeException e) {

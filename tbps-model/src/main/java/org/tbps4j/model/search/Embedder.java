@@ -3,6 +3,7 @@ package org.tbps4j.model.search;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -87,6 +88,44 @@ public final class Embedder {
    */
   public Embeddings embedTextsWithSets(INDArray tokens) {
     return run(tokens, false, true);
+  }
+
+  /**
+   * Encodes and embeds texts a batch at a time (the project's one caption-embedding loop): texts
+   * {@code [b·batchSize, (b+1)·batchSize)} are turned into model input by {@code encode} (a caption
+   * encoder: token ids, or a frozen tower's features) and embedded with their sets.
+   *
+   * @param texts the texts, at least one
+   * @param encode texts to the model's text input ({@code [n, L]} ids or {@code [n, L, F]})
+   * @param batchSize texts per batch, {@code >= 1}
+   * @return global {@code [N, D]} and sets {@code [N, M, D]} (or null), normalised
+   * @throws IllegalArgumentException when {@code texts} is empty
+   */
+  public Embeddings embedTextsInBatches(
+      List<String> texts, Function<List<String>, INDArray> encode, int batchSize) {
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("nothing to embed: no texts");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+    List<INDArray> globals = new ArrayList<>();
+    List<INDArray> sets = new ArrayList<>();
+    for (int from = 0; from < texts.size(); from += batchSize) {
+      List<String> part = texts.subList(from, Math.min(texts.size(), from + batchSize));
+      Embeddings e = embedTextsWithSets(encode.apply(part));
+      globals.add(e.global());
+      if (e.sets() != null) {
+        sets.add(e.sets());
+      }
+    }
+    INDArray g =
+        globals.size() == 1 ? globals.get(0) : Nd4j.concat(0, globals.toArray(new INDArray[0]));
+    INDArray st =
+        sets.isEmpty()
+            ? null
+            : sets.size() == 1 ? sets.get(0) : Nd4j.concat(0, sets.toArray(new INDArray[0]));
+    return new Embeddings(g, st);
   }
 
   private Embeddings run(INDArray input, boolean image, boolean withSets) {

@@ -11,16 +11,41 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Headless Chromium driven by Selenium with Debian's browser and driver (never Selenium Manager,
- * which would try to download one); the flags the dashboard test uses.
+ * Headless Chromium driven by Selenium, using the Debian packages' browser and driver (never
+ * Selenium Manager, which would try to download a driver). Shared by the browser tests of the
+ * search page (here) and of the dashboard (tbps-ui, through this module's test-jar).
  */
-final class Browser {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+public final class Browser {
+  /** The browser binary (Debian package {@code chromium}). */
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+  /** The driver binary (Debian package {@code chromium-driver}). */
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
   private Browser() {}
 
-  static ChromeDriver start(Path profileDir) throws IOException {
+  /**
+   * Starts a headless Chromium with a 1200 × 900 window and a fresh profile under {@code
+   * profileDir}.
+   *
+   * @param profileDir a new, empty directory
+   * @return the driver (quit it)
+   * @throws IOException when the profile folder cannot be created
+   */
+  public static ChromeDriver start(Path profileDir) throws IOException {
+    return start(profileDir, 1200, 900);
+  }
+
+  /**
+   * Starts a headless Chromium with a fresh profile under {@code profileDir}.
+   *
+   * @param profileDir a new, empty directory
+   * @param width window width in pixels
+   * @param height window height in pixels
+   * @return the driver (quit it)
+   * @throws IOException when the profile folder cannot be created
+   */
+  public static ChromeDriver start(Path profileDir, int width, int height) throws IOException {
     for (Path p : List.of(CHROMIUM, CHROMEDRIVER)) {
       assertTrue(
           Files.isExecutable(p),
@@ -45,7 +70,7 @@ final class Browser {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1200,900",
+        "--window-size=" + width + "," + height,
         "--user-data-dir=" + profileDir.toAbsolutePath());
     return new ChromeDriver(service, o);
   }

@@ -10,11 +10,7 @@ import org.tbps4j.data.Split;
 import org.tbps4j.data.iter.GalleryIterator;
 import org.tbps4j.data.synth.Attribute;
 import org.tbps4j.data.synth.SynthAttributes;
-import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.eval.LinearProbe;
-import org.tbps4j.model.search.Embedder;
-import org.tbps4j.train.SavedRun;
-import org.tbps4j.train.SplitEvaluator;
 
 /**
  * Which synthetic attributes a model's embeddings encode, per modality: a {@link LinearProbe} per
@@ -65,32 +61,37 @@ public final class AttributeProbe {
   private AttributeProbe() {}
 
   /**
-   * Embeds a split's images and captions with a saved model.
+   * A split's embeddings with what they show, from embeddings computed elsewhere (tbps-search's
+   * {@code Searcher.embedSplit} and {@code Searcher.embedCaptions}: the probe itself runs no
+   * model).
    *
-   * @param run the saved model
    * @param dataset the dataset
    * @param split the split
-   * @param batchSize embedding batch size
-   * @param workers image decoding threads
-   * @return the embeddings (L2-normalised)
-   * @throws IllegalArgumentException when the split has no images or no captions
+   * @param images image embeddings {@code [G, D]}, in gallery order ({@code dataset.images(split)})
+   * @param texts caption embeddings {@code [Q, D]}, in caption order ({@code
+   *     dataset.captions(split)})
+   * @return the embeddings with their paths, ids and captions
+   * @throws IllegalArgumentException when the row counts do not match the split
    */
-  public static Embedded embed(
-      SavedRun run, PedesDataset dataset, Split split, int batchSize, int workers) {
-    Embedder embedder = new Embedder(run.model(), batchSize);
-    INDArray images =
-        SplitEvaluator.embedImages(embedder, dataset, split, run.loader(), batchSize, workers)
-            .global();
+  public static Embedded of(PedesDataset dataset, Split split, INDArray images, INDArray texts) {
     List<CaptionRecord> captions = dataset.captions(split);
-    if (captions.isEmpty()) {
-      throw new IllegalArgumentException("the " + split + " split has no captions");
-    }
-    INDArray texts;
-    try (CaptionEncoder enc = run.captionEncoder()) {
-      texts = SplitEvaluator.embedCaptions(embedder, enc, captions, batchSize).global();
+    List<String> paths = GalleryIterator.imagePaths(dataset, split);
+    if (images.size(0) != paths.size() || texts.size(0) != captions.size()) {
+      throw new IllegalArgumentException(
+          "the "
+              + split
+              + " split has "
+              + paths.size()
+              + " images and "
+              + captions.size()
+              + " captions, the embeddings "
+              + images.size(0)
+              + " and "
+              + texts.size(0)
+              + " rows");
     }
     return new Embedded(
-        GalleryIterator.imagePaths(dataset, split),
+        paths,
         GalleryIterator.personIds(dataset, split),
         images.toDoubleMatrix(),
         captions,

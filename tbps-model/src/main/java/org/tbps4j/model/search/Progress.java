@@ -1,4 +1,4 @@
-package org.tbps4j.search;
+package org.tbps4j.model.search;
 
 import java.io.PrintStream;
 import java.util.Locale;
