@@ -90,7 +90,7 @@ class AtomicFilesDurabilityTest {
         code == 0 || !Files.readString(log).contains("Operation not permitted"),
         "strace cannot trace here");
     assertEquals(0, code, Files.readString(log));
-    List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+    List<String> lines = joinUnfinished(Files.readAllLines(trace, StandardCharsets.UTF_8));
     for (String target : List.of("report.html", "model.bin")) {
       int renamed = -1;
       for (int i = 0; i < lines.size(); i++) {
@@ -119,5 +119,52 @@ class AtomicFilesDurabilityTest {
       }
       assertTrue(synced, "the directory was not synced after renaming " + target);
     }
+  }
+
+  /**
+   * strace -f splits a call that another thread interrupts into {@code PID call(args <unfinished
+   * ...>} and, later, {@code PID <... call resumed>rest}; this joins each pair back into one line
+   * (by thread id) so that a busy machine cannot hide a call from the patterns above.
+   */
+  static List<String> joinUnfinished(List<String> raw) {
+    Pattern unfinished = Pattern.compile("^(\\d+)\\s+(.*?)\\s*<unfinished \\.\\.\\.>$");
+    Pattern resumed = Pattern.compile("^(\\d+)\\s+<\\.\\.\\. [\\w]+ resumed>\\s?(.*)$");
+    java.util.Map<String, String> pending = new java.util.HashMap<>();
+    List<String> out = new java.util.ArrayList<>();
+    for (String l : raw) {
+      Matcher u = unfinished.matcher(l);
+      if (u.matches()) {
+        pending.put(u.group(1), u.group(1) + " " + u.group(2));
+        continue;
+      }
+      Matcher r = resumed.matcher(l);
+      if (r.matches() && pending.containsKey(r.group(1))) {
+        out.add(pending.remove(r.group(1)) + r.group(2));
+        continue;
+      }
+      out.add(l);
+    }
+    out.addAll(pending.values());
+    return out;
+  }
+
+  @Test
+  void aCallSplitByAnotherThreadIsJoinedBackIntoOneLine() {
+    List<String> raw =
+        List.of(
+            "101 openat(AT_FDCWD, \"/tmp/x/\", O_RDONLY <unfinished ...>",
+            "102 fsync(7) = 0",
+            "101 <... openat resumed>) = 9",
+            "101 fsync(9) = 0");
+    assertEquals(
+        List.of(
+            "102 fsync(7) = 0",
+            "101 openat(AT_FDCWD, \"/tmp/x/\", O_RDONLY) = 9",
+            "101 fsync(9) = 0"),
+        joinUnfinished(raw));
+    // a resumed line without its start and a start never resumed are kept as they are
+    assertEquals(
+        List.of("103 <... fsync resumed>) = 0", "104 fsync(3)"),
+        joinUnfinished(List.of("103 <... fsync resumed>) = 0", "104 fsync(3) <unfinished ...>")));
   }
 }
