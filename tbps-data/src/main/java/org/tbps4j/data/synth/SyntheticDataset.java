@@ -514,6 +514,10 @@ public final class SyntheticDataset {
       throws IOException {
     ForkJoinPool pool = new ForkJoinPool(config.threads());
     boolean png = config.world().extension().equals("png");
+    // after a failure the other workers start no new image (and the pool is drained below), so
+    // that nothing is written into the temporary folder once the caller removes it
+    java.util.concurrent.atomic.AtomicBoolean failed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     try {
       pool.submit(
               () ->
@@ -521,6 +525,9 @@ public final class SyntheticDataset {
                       .parallel()
                       .forEach(
                           i -> {
+                            if (failed.get()) {
+                              return;
+                            }
                             PlannedImage im = images.get(i);
                             try {
                               BufferedImage img = render(config, im);
@@ -528,7 +535,11 @@ public final class SyntheticDataset {
                                   imgs.resolve(im.filePath()), png ? png(img) : jpeg(img, 0.92f));
                               hook.written(i);
                             } catch (IOException e) {
+                              failed.set(true);
                               throw new UncheckedIOException(e);
+                            } catch (RuntimeException | Error e) {
+                              failed.set(true);
+                              throw e;
                             }
                           }))
           .get();
@@ -544,7 +555,27 @@ public final class SyntheticDataset {
       }
       throw new IllegalStateException(e.getCause());
     } finally {
+      failed.set(true); // stops what is still queued when get() ended by an exception
       pool.shutdown();
+      drain(pool);
+    }
+  }
+
+  /** Waits until every task of a shut-down pool has ended (they are short: one image each). */
+  private static void drain(ForkJoinPool pool) {
+    boolean interrupted = false;
+    try {
+      while (!pool.isTerminated()) {
+        try {
+          pool.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
