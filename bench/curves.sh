@@ -15,14 +15,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 qs="$1"; out="$2"; worlds="$3"; seeds="$4"; budgets="$5"; systems="$6"
 mkdir -p "$out"
-if [ ! -f "$out/jar/tbps.jar" ]; then
-  "$root/tbps" --version >/dev/null
-  rm -rf "$out/jar.tmp" && mkdir -p "$out/jar.tmp"
-  cp -r "$root/tbps-cli/target/tbps.jar" "$root/tbps-cli/target/lib" "$out/jar.tmp/"
-  cp "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml" "$out/jar.tmp/"
-  mv "$out/jar.tmp" "$out/jar"
-fi
-export TBPS_JAR="$out/jar/tbps.jar"
+# shellcheck source=jar-snapshot.sh
+. "$root/bench/jar-snapshot.sh"
+snapshot_jar "$root" "$out" "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml"
 # the twin trains with the new recipe's peak learning rate
 lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$out/jar/quickstart.yaml")
 [ -n "$lr" ] || { echo "no optimizer lr in $out/jar/quickstart.yaml" >&2; exit 2; }

@@ -19,13 +19,9 @@ minutes="${4:-5}"
 shift $(($# < 4 ? $# : 4))
 if [ "${1:-}" = "--" ]; then shift; fi
 mkdir -p "$out"
-if [ ! -f "$out/jar/tbps.jar" ]; then
-  "$root/tbps" --version >/dev/null # builds the jar when the sources are newer
-  rm -rf "$out/jar.tmp" && mkdir -p "$out/jar.tmp"
-  cp -r "$root/tbps-cli/target/tbps.jar" "$root/tbps-cli/target/lib" "$out/jar.tmp/"
-  mv "$out/jar.tmp" "$out/jar"
-fi
-export TBPS_JAR="$out/jar/tbps.jar"
+# shellcheck source=jar-snapshot.sh
+. "$root/bench/jar-snapshot.sh"
+snapshot_jar "$root" "$out"
 for w in $worlds; do
   for s in $seeds; do
     run="$out/$w-s$s"

@@ -15,13 +15,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$1"; base="$2"; cands="$3"; datas="$4"; seeds="$5"
 mkdir -p "$out"
-if [ ! -f "$out/jar/tbps.jar" ]; then
-  "$root/tbps" --version >/dev/null
-  rm -rf "$out/jar.tmp" && mkdir -p "$out/jar.tmp"
-  cp -r "$root/tbps-cli/target/tbps.jar" "$root/tbps-cli/target/lib" "$out/jar.tmp/"
-  mv "$out/jar.tmp" "$out/jar"
-fi
-export TBPS_JAR="$out/jar/tbps.jar"
+# shellcheck source=jar-snapshot.sh
+. "$root/bench/jar-snapshot.sh"
+snapshot_jar "$root" "$out"
 while IFS='|' read -r name sets; do
   case "$name" in ''|\#*) continue ;; esac
   for d in $datas; do
