@@ -27,7 +27,10 @@ class ModelBundleTest {
     Vocabulary v = vocab();
     try (TbpsModel m =
         TbpsModel.create(
-            ModelConfig.preset("micro", 4, v.size()).withImageSize(32, 16).withMaxLength(8))) {
+            ModelConfig.preset("micro", 4, v.size()).toBuilder()
+                .optImageSize(32, 16)
+                .optMaxLength(8)
+                .build())) {
       for (String a : attachments) {
         switch (a) {
           case ModelAttachments.VOCABULARY -> m.putAttachment(a, v.toJson());

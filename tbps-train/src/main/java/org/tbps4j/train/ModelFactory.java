@@ -45,43 +45,44 @@ public final class ModelFactory {
    */
   public static ModelConfig modelConfig(TrainConfig c, int numClasses, int vocabularySize) {
     TrainConfig.Model m = c.model();
-    ModelConfig mc =
-        ModelConfig.preset(m.preset(), numClasses, vocabularySize)
-            .withImageSize(c.data().imageHeight(), c.data().imageWidth())
-            .withMaxLength(c.data().maxLength())
-            .withEsa(new ModelConfig.EsaConfig(m.esa(), m.esaSets(), m.esaLambda()))
-            .withUniqueTokenCapacity(m.uniqueTokenCapacity())
-            .withSeed(Seeds.derive(c.seed(), "init"));
+    ModelConfig.Builder b =
+        ModelConfig.builder(ModelConfig.Preset.of(m.preset()))
+            .setNumClasses(numClasses)
+            .setVocabularySize(vocabularySize)
+            .optImageSize(c.data().imageHeight(), c.data().imageWidth())
+            .optMaxLength(c.data().maxLength())
+            .optEsa(new ModelConfig.EsaConfig(m.esa(), m.esaSets(), m.esaLambda()))
+            .optUniqueTokenCapacity(m.uniqueTokenCapacity())
+            .optSeed(Seeds.derive(c.seed(), "init"));
     if (m.embeddingDim() != null) {
-      mc = mc.withEmbeddingDim(m.embeddingDim());
+      b.optEmbeddingDim(m.embeddingDim());
     }
     if (m.textEmbeddingDim() != null) {
-      mc = mc.withTextEmbeddingSize(m.textEmbeddingDim());
+      b.optTextEmbeddingSize(m.textEmbeddingDim());
     }
     if (m.dropFraction() != null) {
-      mc = mc.withDropFraction(m.dropFraction());
+      b.optDropFraction(m.dropFraction());
     }
     if (m.textShift() != null) {
-      mc = mc.withTextShift(m.textShift());
+      b.optTextShift(m.textShift());
     }
     if (m.head() != null) {
-      mc = mc.withHead(ModelConfig.Head.of(m.head()));
+      b.optHead(ModelConfig.Head.of(m.head()));
     }
     if (m.textPath() != null) {
-      mc = mc.withTextPath(ModelConfig.TextPath.of(m.textPath()));
+      b.optTextPath(ModelConfig.TextPath.of(m.textPath()));
     }
     TrainConfig.Text t = m.text();
     if (t.tower()) {
       // the tower's token features replace the word lookup; the shift augmentation moves token
       // ids and has no meaning for a frozen tower's features
-      mc =
-          mc.withText(
-                  ModelConfig.TextEncoder.minilm(
-                      TokenFeatureHead.Variant.of(t.head()), t.channels(), t.blocks()))
-              .withMaxLength(t.maxLength())
-              .withTextShift(false);
+      b.optText(
+              ModelConfig.TextEncoder.minilm(
+                  TokenFeatureHead.Variant.of(t.head()), t.channels(), t.blocks()))
+          .optMaxLength(t.maxLength())
+          .optTextShift(false);
     }
-    return mc;
+    return b.build();
   }
 
   /**

@@ -85,7 +85,7 @@ class TowerTrainingTest {
     assertFalse(mc.textShift());
     assertEquals(mc, ModelConfig.fromJson(mc.toJson()));
     // a saved word model (no "text" field) reads as the word path
-    String old = mc.withText(ModelConfig.TextEncoder.words()).toJson();
+    String old = mc.toBuilder().optText(ModelConfig.TextEncoder.words()).build().toJson();
     String withoutText = old.replaceAll("(?s),\\s*\"text\"\\s*:\\s*\\{[^}]*\\}", "");
     assertFalse(withoutText.contains("\"text\""));
     assertEquals("words", ModelConfig.fromJson(withoutText).text().encoder());
@@ -217,9 +217,10 @@ class TowerTrainingTest {
   @Test
   void aSavedTowerModelRefusesAnotherOrAMissingOnnxFileNamingIt() throws Exception {
     ModelConfig mc =
-        ModelConfig.preset("micro", 4, 10)
-            .withText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.MEAN_MLP, 8, 0))
-            .withMaxLength(24);
+        ModelConfig.preset("micro", 4, 10).toBuilder()
+            .optText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.MEAN_MLP, 8, 0))
+            .optMaxLength(24)
+            .build();
     TrainConfig c = config(TOWER, TinyRuns.MIX);
     TrainingData td = TrainingData.load(c.data());
     Path file = dir.resolve("model.zip");
