@@ -181,7 +181,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     ModelBundle saved = ModelBundle.open(model);
     var ds =
         DatasetReadOption.load(
-            org.tbps4j.data.DatasetFormat.fromName(cfg.data().format()),
+            cfg.data().format(),
             dataDir,
             cfg.data().lenient(),
             cfg.data().skipBadImages(),

@@ -46,7 +46,7 @@ public final class ModelFactory {
   public static ModelConfig modelConfig(TrainConfig c, int numClasses, int vocabularySize) {
     TrainConfig.Model m = c.model();
     ModelConfig.Builder b =
-        ModelConfig.builder(ModelConfig.Preset.of(m.preset()))
+        ModelConfig.builder(m.preset())
             .setNumClasses(numClasses)
             .setVocabularySize(vocabularySize)
             .optImageSize(c.data().imageHeight(), c.data().imageWidth())
@@ -119,7 +119,7 @@ public final class ModelFactory {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model.image.pretrained: " + e.getMessage(), e);
     }
-    if (!bb.preset().equals(c.model().preset())) {
+    if (!bb.preset().equals(c.model().preset().json())) {
       throw new IllegalArgumentException(
           "model.image.pretrained: "
               + p
@@ -221,15 +221,14 @@ public final class ModelFactory {
     TrainConfig.Optimizer o = c.optimizer();
     IUpdater updater =
         switch (o.type()) {
-          case "adam" ->
+          case ADAM ->
               Adam.builder()
                   .learningRateSchedule(schedule)
                   .beta1(o.beta1())
                   .beta2(o.beta2())
                   .epsilon(o.epsilon())
                   .build();
-          case "sgd" -> o.nesterov() ? new Nesterovs(schedule, o.momentum()) : new Sgd(schedule);
-          default -> throw new IllegalArgumentException("optimizer.type: " + o.type());
+          case SGD -> o.nesterov() ? new Nesterovs(schedule, o.momentum()) : new Sgd(schedule);
         };
     TrainingConfig.Builder b = model.trainingConfig(updater);
     if (o.weightDecay() > 0) {

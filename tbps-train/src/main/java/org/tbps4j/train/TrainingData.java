@@ -55,7 +55,7 @@ public record TrainingData(
             .withLenient(c.lenient())
             .withSkipBadImages(c.skipBadImages())
             .withImageCheck(ImageCheck.valueOf(c.imageCheck().toUpperCase(Locale.ROOT)));
-    DatasetFormat format = DatasetFormat.fromName(c.format());
+    DatasetFormat format = c.format();
     Path root = Path.of(c.root());
     Path annotations = c.annotations() == null ? null : root.resolve(c.annotations());
     PedesDataset ds = PedesDataset.load(format, root, annotations, options).requireUsable();

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tbps4j.data.DatasetFormat;
+import org.tbps4j.model.ModelConfig;
+import org.tbps4j.train.schedule.WarmupSchedule;
 
 /**
  * A complete training run: data, model, loss mix, optimiser, schedule, stages, evaluation and
@@ -56,7 +59,7 @@ public record TrainConfig(
             ? new Model(
                 null, null, null, null, null, null, null, null, null, null, null, null, null)
             : model;
-    data = data.withSizesFrom(org.tbps4j.model.ModelConfig.preset(model.preset(), 1, 2));
+    data = data.withSizesFrom(model.preset().config(1, 2));
     optimizer =
         optimizer == null
             ? new Optimizer(null, null, null, null, null, null, null, null)
@@ -155,7 +158,8 @@ public record TrainConfig(
   /**
    * Dataset, preprocessing and batching.
    *
-   * @param format {@code cuhk-pedes}, {@code icfg-pedes} or {@code rstpreid}
+   * @param format {@code cuhk-pedes} (default), {@code icfg-pedes} or {@code rstpreid} (the loader
+   *     parses the name; another one is refused naming the file, line and valid names)
    * @param root dataset root (relative paths are resolved against the working directory)
    * @param annotations annotation file name inside root (default: the format's usual name)
    * @param imageHeight input height in pixels
@@ -180,7 +184,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Data(
-      String format,
+      DatasetFormat format,
       String root,
       String annotations,
       Integer imageHeight,
@@ -198,9 +202,7 @@ public record TrainConfig(
       String imageCheck) {
     /** Validates and fills defaults. */
     public Data {
-      format =
-          oneOf(
-              "data.format", format, "cuhk-pedes", List.of("cuhk-pedes", "icfg-pedes", "rstpreid"));
+      format = format == null ? DatasetFormat.CUHK_PEDES : format;
       root = required("data.root", root);
       // sizes left out come from the model preset (TrainConfig's constructor fills them through
       // withSizesFrom, which runs these checks again with the sizes set)
@@ -298,7 +300,7 @@ public record TrainConfig(
      * @param preset the preset's model config
      * @return a copy with every size set
      */
-    public Data withSizesFrom(org.tbps4j.model.ModelConfig preset) {
+    public Data withSizesFrom(ModelConfig preset) {
       return new Data(
           format,
           root,
@@ -323,7 +325,9 @@ public record TrainConfig(
    * The dual-path network. Values left out take the preset's defaults (see {@code
    * ModelConfig.preset}).
    *
-   * @param preset {@code micro} (tests), {@code tiny}, {@code resnet18} or {@code resnet50}
+   * @param preset {@code micro} (tests), {@code tiny} (default), {@code resnet18} or {@code
+   *     resnet50}: the architecture, and the image size and token length the data section leaves
+   *     out
    * @param embeddingDim shared embedding size D
    * @param textEmbeddingDim word embedding size E
    * @param dropFraction fraction of activations DROPPED in the heads (0.8 drops 80%)
@@ -342,7 +346,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
-      String preset,
+      ModelConfig.Preset preset,
       Integer embeddingDim,
       Integer textEmbeddingDim,
       Double dropFraction,
@@ -358,8 +362,7 @@ public record TrainConfig(
     /** Validates; preset-dependent values stay null until mapped onto the preset. */
     public Model {
       text = text == null ? new Text(null, null, null, null, null, null, null, null) : text;
-      preset =
-          oneOf("model.preset", preset, "tiny", List.of("micro", "tiny", "resnet18", "resnet50"));
+      preset = preset == null ? ModelConfig.Preset.TINY : preset;
       if (embeddingDim != null) {
         positive("model.embedding_dim", embeddingDim, 0);
       }
@@ -383,7 +386,7 @@ public record TrainConfig(
         textPath = oneOf("model.text_path", textPath, null, List.of("conv", "bottleneck"));
       }
       if (image != null && image.pretrained() != null) {
-        if (!preset.equals("resnet18") && !preset.equals("resnet50")) {
+        if (preset != ModelConfig.Preset.RESNET18 && preset != ModelConfig.Preset.RESNET50) {
           throw new IllegalArgumentException(
               "model.image.pretrained needs preset resnet18 or resnet50 (torchvision's layouts),"
                   + " got preset '"
@@ -493,7 +496,7 @@ public record TrainConfig(
   /**
    * The optimiser.
    *
-   * @param type {@code adam} or {@code sgd} (SGD with momentum, optionally Nesterov)
+   * @param type {@code adam} (default) or {@code sgd} (SGD with momentum, optionally Nesterov)
    * @param lr base learning rate
    * @param weightDecay decoupled weight decay coefficient (0 = off)
    * @param beta1 Adam β1
@@ -504,7 +507,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Optimizer(
-      String type,
+      Optimizer.Type type,
       Double lr,
       Double weightDecay,
       Double beta1,
@@ -514,7 +517,7 @@ public record TrainConfig(
       Boolean nesterov) {
     /** Validates and fills defaults. */
     public Optimizer {
-      type = oneOf("optimizer.type", type, "adam", List.of("adam", "sgd"));
+      type = type == null ? Type.ADAM : type;
       lr = positive("optimizer.lr", lr, 1e-3);
       weightDecay = nonNegative("optimizer.weight_decay", weightDecay, 0.0);
       beta1 = fraction("optimizer.beta1", beta1, 0.9);
@@ -523,12 +526,41 @@ public record TrainConfig(
       momentum = fraction("optimizer.momentum", momentum, 0.9);
       nesterov = nesterov == null || nesterov;
     }
+
+    /** The optimiser kinds, by their config names. */
+    public enum Type {
+      /** Adam (β1, β2, ε). */
+      ADAM("adam"),
+      /** SGD with momentum, Nesterov's when {@code nesterov} is set. */
+      SGD("sgd");
+
+      private final String json;
+
+      Type(String json) {
+        this.json = json;
+      }
+
+      /**
+       * The config name.
+       *
+       * @return {@code adam} or {@code sgd}
+       */
+      public String json() {
+        return json;
+      }
+
+      @Override
+      public String toString() {
+        return json;
+      }
+    }
   }
 
   /**
    * The learning-rate schedule over the whole run (all stages), in epochs.
    *
-   * @param type {@code cosine}, {@code step} or {@code constant}
+   * @param type {@code cosine} (default), {@code step} or {@code constant} (the decay after
+   *     warm-up, {@link WarmupSchedule.Kind})
    * @param warmupEpochs linear warm-up from 0 (may be fractional)
    * @param minLr cosine floor
    * @param milestones step: epochs at which the rate is multiplied by gamma
@@ -541,7 +573,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Schedule(
-      String type,
+      WarmupSchedule.Kind type,
       Double warmupEpochs,
       Double minLr,
       List<Double> milestones,
@@ -556,7 +588,7 @@ public record TrainConfig(
         throw new IllegalArgumentException(
             "schedule.warmup_fraction must be < 1, got " + warmupFraction);
       }
-      type = oneOf("schedule.type", type, "cosine", List.of("cosine", "step", "constant"));
+      type = type == null ? WarmupSchedule.Kind.COSINE : type;
       warmupEpochs = nonNegative("schedule.warmup_epochs", warmupEpochs, 0.0);
       minLr = nonNegative("schedule.min_lr", minLr, 0.0);
       milestones = milestones == null ? List.of() : List.copyOf(milestones);
