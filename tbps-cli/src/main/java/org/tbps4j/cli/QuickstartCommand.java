@@ -129,8 +129,8 @@ public final class QuickstartCommand implements Callable<Integer> {
               2,
               5,
               seed,
-              cfg.data().imageHeight(),
-              cfg.data().imageWidth(),
+              cfg.imageHeight(),
+              cfg.imageWidth(),
               Runtime.getRuntime().availableProcessors(),
               dataWorld),
           dataDir);

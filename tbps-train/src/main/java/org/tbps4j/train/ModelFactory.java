@@ -49,8 +49,8 @@ public final class ModelFactory {
         ModelConfig.builder(m.preset())
             .setNumClasses(numClasses)
             .setVocabularySize(vocabularySize)
-            .optImageSize(c.data().imageHeight(), c.data().imageWidth())
-            .optMaxLength(c.data().maxLength())
+            .optImageSize(c.imageHeight(), c.imageWidth())
+            .optMaxLength(c.maxLength())
             .optEsa(new ModelConfig.EsaConfig(m.esa(), m.esaSets(), m.esaLambda()))
             .optUniqueTokenCapacity(m.uniqueTokenCapacity())
             .optSeed(Seeds.derive(c.seed(), "init"));
@@ -83,6 +83,18 @@ public final class ModelFactory {
           .optTextShift(false);
     }
     return b.build();
+  }
+
+  /**
+   * The image preprocessing of a network: its input size ({@code H × W} of the model config, the
+   * one source of the size) with the ImageNet normalisation. The trainer stores it as {@code
+   * preprocessing.json} in every model it saves; opening a model checks that the two agree.
+   *
+   * @param model the network configuration
+   * @return the preprocessing
+   */
+  public static ImageSettings imageSettings(ModelConfig model) {
+    return ImageSettings.imagenet(model.imageHeight(), model.imageWidth());
   }
 
   /**

@@ -254,7 +254,7 @@ public final class Trainer {
 
   private Result runLocked() throws IOException {
     CheckpointStore.removeLeftoverTemporaries(runDir);
-    TrainingData data = TrainingData.load(config.data());
+    TrainingData data = TrainingData.load(config);
     DecodeFailures failures =
         new DecodeFailures(
             (path, why) ->

@@ -101,7 +101,7 @@ class TowerTrainingTest {
   @Test
   void twoStepsOnOneBatchLowerTheLossWithCachedTowerFeatures() throws Exception {
     TrainConfig c = config(TOWER, TinyRuns.MIX);
-    TrainingData td = TrainingData.load(c.data());
+    TrainingData td = TrainingData.load(c);
     try (CaptionEncoder enc = td.openCaptionEncoder(c);
         PkTrainingIterator it = td.trainIterator(7, null, enc)) {
       // every caption of the dataset is in the cache now, and the cache lives with the dataset
@@ -183,7 +183,7 @@ class TowerTrainingTest {
     List<CaptionRecord> test = loadTestCaptions(c);
     CaptionRecord planted = test.get(test.size() / 2);
     Embedder embedder = new Embedder(saved.model(), 16);
-    TrainingData td = TrainingData.load(c.data());
+    TrainingData td = TrainingData.load(c);
     INDArray cached;
     try (CaptionEncoder enc = td.openCaptionEncoder(c)) {
       cached = embedder.embedTexts(enc.encode(List.of(planted.caption())));
@@ -211,7 +211,7 @@ class TowerTrainingTest {
   }
 
   private static List<CaptionRecord> loadTestCaptions(TrainConfig c) throws Exception {
-    return TrainingData.load(c.data()).dataset().captions(Split.TEST);
+    return TrainingData.load(c).dataset().captions(Split.TEST);
   }
 
   @Test
@@ -222,7 +222,7 @@ class TowerTrainingTest {
             .optMaxLength(24)
             .build();
     TrainConfig c = config(TOWER, TinyRuns.MIX);
-    TrainingData td = TrainingData.load(c.data());
+    TrainingData td = TrainingData.load(c);
     Path file = dir.resolve("model.zip");
     try (TbpsModel m = TbpsModel.create(mc);
         CaptionEncoder enc = td.openCaptionEncoder(c)) {

@@ -59,7 +59,6 @@ public record TrainConfig(
             ? new Model(
                 null, null, null, null, null, null, null, null, null, null, null, null, null)
             : model;
-    data = data.withSizesFrom(model.preset().config(1, 2));
     optimizer =
         optimizer == null
             ? new Optimizer(null, null, null, null, null, null, null, null)
@@ -68,7 +67,12 @@ public record TrainConfig(
     eval = eval == null ? new Eval(null, null, null, null) : eval;
     checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
     loss = loss == null ? List.of() : List.copyOf(loss);
-    long evalFloats = 3L * eval.batchSize() * data.imageHeight() * data.imageWidth();
+    // the sizes the run trains at: the data section's where it gives them, else the preset's
+    ModelConfig sizes = model.preset().config(1, 2);
+    int height = data.imageHeight() != null ? data.imageHeight() : sizes.imageHeight();
+    int width = data.imageWidth() != null ? data.imageWidth() : sizes.imageWidth();
+    Data.checkBatchFloats(height, width, data.p(), data.k());
+    long evalFloats = 3L * eval.batchSize() * height * width;
     if (evalFloats > Checks.MAX_ARRAY) {
       throw new IllegalArgumentException(
           "eval.batch_size × 3 × data.image_height × data.image_width = "
@@ -156,15 +160,49 @@ public record TrainConfig(
   }
 
   /**
+   * The image height the run trains at: {@code data.image_height} when the config gives it, else
+   * the model preset's (the one place the two are combined; the network and its image preprocessing
+   * take theirs from the model config built on it).
+   *
+   * @return {@code H} in pixels
+   */
+  public int imageHeight() {
+    return data.imageHeight() != null ? data.imageHeight() : presetSizes().imageHeight();
+  }
+
+  /**
+   * The image width the run trains at: {@code data.image_width} when given, else the preset's.
+   *
+   * @return {@code W} in pixels
+   */
+  public int imageWidth() {
+    return data.imageWidth() != null ? data.imageWidth() : presetSizes().imageWidth();
+  }
+
+  /**
+   * The word path's token length: {@code data.max_length} when given, else the preset's (a
+   * pretrained tower has its own, {@code model.text.max_length}).
+   *
+   * @return {@code L}
+   */
+  public int maxLength() {
+    return data.maxLength() != null ? data.maxLength() : presetSizes().maxLength();
+  }
+
+  private ModelConfig presetSizes() {
+    return model.preset().config(1, 2);
+  }
+
+  /**
    * Dataset, preprocessing and batching.
    *
    * @param format {@code cuhk-pedes} (default), {@code icfg-pedes} or {@code rstpreid} (the loader
    *     parses the name; another one is refused naming the file, line and valid names)
    * @param root dataset root (relative paths are resolved against the working directory)
    * @param annotations annotation file name inside root (default: the format's usual name)
-   * @param imageHeight input height in pixels
-   * @param imageWidth input width in pixels
-   * @param maxLength tokens per caption (truncate/pad)
+   * @param imageHeight input height in pixels; null (left out): the model preset's
+   * @param imageWidth input width in pixels; null (left out): the model preset's
+   * @param maxLength tokens per caption (truncate/pad); null (left out): the model preset's
    * @param minWordCount vocabulary minimum count on the train split
    * @param p identities per batch
    * @param k samples per identity
@@ -204,8 +242,8 @@ public record TrainConfig(
     public Data {
       format = format == null ? DatasetFormat.CUHK_PEDES : format;
       root = required("data.root", root);
-      // sizes left out come from the model preset (TrainConfig's constructor fills them through
-      // withSizesFrom, which runs these checks again with the sizes set)
+      // sizes left out stay null: they come from the model preset (TrainConfig#imageHeight and
+      // the others), so that a config changed later, by --set or a sweep, follows its preset
       if (imageHeight != null) {
         Checks.atMost(
             "data.image_height",
@@ -234,15 +272,8 @@ public record TrainConfig(
                 + " images per batch is above the limit of "
                 + Checks.MAX_BATCH);
       }
-      long floats =
-          imageHeight == null || imageWidth == null ? 0 : 3L * imageHeight * imageWidth * p * k;
-      if (floats > Checks.MAX_ARRAY) {
-        throw new IllegalArgumentException(
-            "3 × data.image_height × data.image_width × data.p × data.k = "
-                + floats
-                + " floats per training batch is above "
-                + Checks.MAX_ARRAY
-                + " (one Java array): lower the image size or the batch");
+      if (imageHeight != null && imageWidth != null) {
+        checkBatchFloats(imageHeight, imageWidth, p, k);
       }
       similarIdentities = nonNegative("data.similar_identities", similarIdentities, 0);
       flip = flip == null || flip;
@@ -294,20 +325,23 @@ public record TrainConfig(
     }
 
     /**
-     * This section with the sizes it leaves out taken from a model preset: image height and width
-     * and the token length have one source of truth, the preset, unless the config sets them.
+     * This section with every size set: what a run's data side reads (the iterator's token length),
+     * never written back into a config. The sizes come from {@link TrainConfig#imageHeight()},
+     * {@link TrainConfig#imageWidth()} and {@link TrainConfig#maxLength()}.
      *
-     * @param preset the preset's model config
-     * @return a copy with every size set
+     * @param height {@code H}
+     * @param width {@code W}
+     * @param length {@code L}
+     * @return a copy with the three sizes set
      */
-    public Data withSizesFrom(ModelConfig preset) {
+    public Data withSizes(int height, int width, int length) {
       return new Data(
           format,
           root,
           annotations,
-          imageHeight != null ? imageHeight : preset.imageHeight(),
-          imageWidth != null ? imageWidth : preset.imageWidth(),
-          maxLength != null ? maxLength : preset.maxLength(),
+          height,
+          width,
+          length,
           minWordCount,
           p,
           k,
@@ -318,6 +352,19 @@ public record TrainConfig(
           skipBadImages,
           lenient,
           imageCheck);
+    }
+
+    /** One training batch's images must fit one Java array. */
+    static void checkBatchFloats(int height, int width, int p, int k) {
+      long floats = 3L * height * width * p * k;
+      if (floats > Checks.MAX_ARRAY) {
+        throw new IllegalArgumentException(
+            "3 × data.image_height × data.image_width × data.p × data.k = "
+                + floats
+                + " floats per training batch is above "
+                + Checks.MAX_ARRAY
+                + " (one Java array): lower the image size or the batch");
+      }
     }
   }
 
