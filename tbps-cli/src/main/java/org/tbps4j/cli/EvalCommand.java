@@ -154,7 +154,8 @@ public final class EvalCommand implements Callable<Integer> {
                     t ->
                         ConfigLoader.parse(t, run.file() + "!" + ModelAttachments.CONFIG)
                             .data()
-                            .format())
+                            .format()
+                            .cliName())
                 .orElse("cuhk-pedes");
     return read.load(DatasetFormat.fromName(fmt), data, err, command);
   }

@@ -258,10 +258,11 @@ public final class IndexBench implements Callable<Integer> {
     Vocabulary vocab = Vocabulary.fromCaptions(captions(200, new Random(seed)), 1);
     TbpsModel m =
         TbpsModel.create(
-            ModelConfig.preset(preset, 100, vocab.size())
-                .withImageSize(128, 64)
-                .withEmbeddingDim(dim)
-                .withSeed(seed));
+            ModelConfig.preset(preset, 100, vocab.size()).toBuilder()
+                .optImageSize(128, 64)
+                .optEmbeddingDim(dim)
+                .optSeed(seed)
+                .build());
     m.putAttachment(ModelAttachments.VOCABULARY, vocab.toJson());
     m.putAttachment(ModelAttachments.PREPROCESSING, ImageSettings.imagenet(128, 64).toJson());
     m.save(file, false);

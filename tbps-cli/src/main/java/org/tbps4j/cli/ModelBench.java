@@ -73,13 +73,13 @@ public final class ModelBench implements Callable<Integer> {
       ModelConfig c = ModelConfig.preset(p, sizes.classes, sizes.vocab);
       if (image != null) {
         int[] hw = TrainBench.parseImage(image);
-        c = c.withImageSize(hw[0], hw[1]);
+        c = c.toBuilder().optImageSize(hw[0], hw[1]).build();
       }
       if (length != null) {
-        c = c.withMaxLength(length);
+        c = c.toBuilder().optMaxLength(length).build();
       }
       if (esa) {
-        c = c.withEsa(new ModelConfig.EsaConfig(true, 4, 1.0));
+        c = c.toBuilder().optEsa(new ModelConfig.EsaConfig(true, 4, 1.0)).build();
       }
       LOG.info(
           "model bench {}: batch {}, {}x{} images, {} tokens",

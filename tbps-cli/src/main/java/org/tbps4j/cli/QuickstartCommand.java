@@ -129,8 +129,8 @@ public final class QuickstartCommand implements Callable<Integer> {
               2,
               5,
               seed,
-              cfg.data().imageHeight(),
-              cfg.data().imageWidth(),
+              cfg.imageHeight(),
+              cfg.imageWidth(),
               Runtime.getRuntime().availableProcessors(),
               dataWorld),
           dataDir);
@@ -181,7 +181,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     ModelBundle saved = ModelBundle.open(model);
     var ds =
         DatasetReadOption.load(
-            org.tbps4j.data.DatasetFormat.fromName(cfg.data().format()),
+            cfg.data().format(),
             dataDir,
             cfg.data().lenient(),
             cfg.data().skipBadImages(),

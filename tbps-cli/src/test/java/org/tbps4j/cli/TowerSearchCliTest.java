@@ -36,9 +36,10 @@ class TowerSearchCliTest {
   static void setUp() throws Exception {
     Vocabulary v = Vocabulary.fromCaptions(List.of("a man in a red coat"), 1);
     ModelConfig mc =
-        ModelConfig.preset("micro", 3, v.size())
-            .withText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.CNN_ATTENTION, 8, 1))
-            .withMaxLength(32);
+        ModelConfig.preset("micro", 3, v.size()).toBuilder()
+            .optText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.CNN_ATTENTION, 8, 1))
+            .optMaxLength(32)
+            .build();
     model = dir.resolve("tower.zip");
     noText = dir.resolve("no-text.zip");
     try (TbpsModel m = TbpsModel.create(mc);

@@ -85,11 +85,12 @@ public final class Ex3TrainATinyDualPath {
     //    text shift, so that the loss of a fixed batch is a plain function of the weights (tbps
     //    train uses both).
     ModelConfig config =
-        ModelConfig.preset("tiny", dataset.trainClasses().size(), vocabulary.size())
-            .withImageSize(64, 32)
-            .withMaxLength(16)
-            .withDropFraction(0)
-            .withTextShift(false);
+        ModelConfig.preset("tiny", dataset.trainClasses().size(), vocabulary.size()).toBuilder()
+            .optImageSize(64, 32)
+            .optMaxLength(16)
+            .optDropFraction(0)
+            .optTextShift(false)
+            .build();
     TbpsModel model = TbpsModel.create(config);
     SameDiff sd = model.sameDiff();
     System.out.printf("tiny dual-path network: %,d parameters%n", model.parameterCount());

@@ -299,8 +299,9 @@ public record ModelConfig(
     }
   }
 
-  /** The preset names, in order of size. */
-  public static final List<String> PRESETS = List.of("micro", "tiny", "resnet18", "resnet50");
+  /** The preset names, in order of size ({@link Preset#json()} of every {@link Preset}). */
+  public static final List<String> PRESETS =
+      java.util.Arrays.stream(Preset.values()).map(Preset::json).toList();
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
@@ -388,17 +389,83 @@ public record ModelConfig(
   }
 
   /**
-   * The defaults of a preset for a dataset with {@code numClasses} identities and a vocabulary of
-   * {@code vocabularySize} ids.
+   * The architecture presets, in order of size. Each is written out once, by name, in {@link
+   * Builder}'s preset defaults:
    *
    * <table>
    *   <caption>preset defaults</caption>
-   *   <tr><th>preset</th><th>H×W</th><th>D</th><th>L</th><th>E</th><th>drop</th><th>shift</th></tr>
-   *   <tr><td>micro</td><td>16×8</td><td>8</td><td>8</td><td>6</td><td>0</td><td>no</td></tr>
-   *   <tr><td>tiny</td><td>128×64</td><td>256</td><td>32</td><td>128</td><td>0.3</td><td>yes</td></tr>
-   *   <tr><td>resnet18</td><td>384×128</td><td>512</td><td>56</td><td>300</td><td>0.5</td><td>yes</td></tr>
-   *   <tr><td>resnet50</td><td>384×128</td><td>2048</td><td>56</td><td>300</td><td>0.8</td><td>yes</td></tr>
+   *   <tr><th>preset</th><th>H×W</th><th>D</th><th>L</th><th>E</th><th>drop</th><th>shift</th><th>head</th><th>text path</th><th>padding</th></tr>
+   *   <tr><td>micro</td><td>16×8</td><td>8</td><td>8</td><td>6</td><td>0</td><td>no</td><td>bn</td><td>conv</td><td>same</td></tr>
+   *   <tr><td>tiny</td><td>64×32</td><td>256</td><td>32</td><td>128</td><td>0</td><td>no</td><td>bn</td><td>conv</td><td>same</td></tr>
+   *   <tr><td>resnet18</td><td>384×128</td><td>512</td><td>56</td><td>300</td><td>0.5</td><td>yes</td><td>projection</td><td>bottleneck</td><td>torchvision</td></tr>
+   *   <tr><td>resnet50</td><td>384×128</td><td>2048</td><td>56</td><td>300</td><td>0.8</td><td>yes</td><td>projection</td><td>bottleneck</td><td>torchvision</td></tr>
    * </table>
+   *
+   * <p>Every preset starts with ESA disabled, the one-hot token lookup, the word path and seed 42.
+   */
+  public enum Preset {
+    /** Tests and fixtures only (a few thousand parameters). */
+    MICRO("micro"),
+    /** About 1.5 M parameters: the quickstart. */
+    TINY("tiny"),
+    /** ResNet-18 image path, paper-scale text path. */
+    RESNET18("resnet18"),
+    /** ResNet-50 image path (the papers' scale). */
+    RESNET50("resnet50");
+
+    private final String json;
+
+    Preset(String json) {
+      this.json = json;
+    }
+
+    /**
+     * The preset's name in configs and saved models.
+     *
+     * @return {@code micro}, {@code tiny}, {@code resnet18} or {@code resnet50}
+     */
+    public String json() {
+      return json;
+    }
+
+    /**
+     * The preset's configuration for a dataset.
+     *
+     * @param numClasses {@code C}
+     * @param vocabularySize {@code V}
+     * @return the preset's defaults with these sizes
+     */
+    public ModelConfig config(int numClasses, int vocabularySize) {
+      return builder(this).setNumClasses(numClasses).setVocabularySize(vocabularySize).build();
+    }
+
+    /**
+     * Parses a preset name.
+     *
+     * @param name one of {@link #PRESETS}
+     * @return the preset
+     * @throws IllegalArgumentException for another name (the message lists the valid ones)
+     */
+    public static Preset of(String name) {
+      for (Preset p : values()) {
+        if (p.json.equals(name)) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException(
+          "preset: unknown preset '" + name + "' (valid: " + String.join(", ", PRESETS) + ")");
+    }
+
+    /** The config name (so that messages print {@code tiny}, not {@code TINY}). */
+    @Override
+    public String toString() {
+      return json;
+    }
+  }
+
+  /**
+   * The defaults of a preset for a dataset with {@code numClasses} identities and a vocabulary of
+   * {@code vocabularySize} ids (see {@link Preset} for the table).
    *
    * @param name one of {@link #PRESETS}
    * @param numClasses {@code C}
@@ -407,284 +474,312 @@ public record ModelConfig(
    * @throws IllegalArgumentException for an unknown preset name (the message lists the valid ones)
    */
   public static ModelConfig preset(String name, int numClasses, int vocabularySize) {
-    EsaConfig esa = EsaConfig.disabled();
-    return switch (name == null ? "" : name) {
-      case "micro" ->
-          new ModelConfig(
-              "micro",
-              16,
-              8,
-              8,
-              numClasses,
-              vocabularySize,
-              8,
-              6,
-              0,
-              esa,
-              false,
-              0,
-              Head.BN,
-              TextPath.CONV,
-              ImagePadding.SAME,
-              TextEncoder.words(),
-              42);
-      case "tiny" ->
-          new ModelConfig(
-              "tiny",
-              64,
-              32,
-              256,
-              numClasses,
-              vocabularySize,
-              32,
-              128,
-              0,
-              esa,
-              false,
-              0,
-              Head.BN,
-              TextPath.CONV,
-              ImagePadding.SAME,
-              TextEncoder.words(),
-              42);
-      case "resnet18" ->
-          new ModelConfig(
-              "resnet18",
-              384,
-              128,
-              512,
-              numClasses,
-              vocabularySize,
-              56,
-              300,
-              0.5,
-              esa,
-              true,
-              0,
-              Head.PROJECTION,
-              TextPath.BOTTLENECK,
-              ImagePadding.TORCHVISION,
-              TextEncoder.words(),
-              42);
-      case "resnet50" ->
-          new ModelConfig(
-              "resnet50",
-              384,
-              128,
-              2048,
-              numClasses,
-              vocabularySize,
-              56,
-              300,
-              0.8,
-              esa,
-              true,
-              0,
-              Head.PROJECTION,
-              TextPath.BOTTLENECK,
-              ImagePadding.TORCHVISION,
-              TextEncoder.words(),
-              42);
-      default ->
-          throw new IllegalArgumentException(
-              "preset: unknown preset '" + name + "' (valid: " + String.join(", ", PRESETS) + ")");
-    };
+    return Preset.of(name).config(numClasses, vocabularySize);
   }
 
   /**
-   * Copy with another image size.
+   * A builder that starts from a preset's defaults; {@link Builder#setNumClasses} and {@link
+   * Builder#setVocabularySize} are required.
    *
-   * @param height {@code H}
-   * @param width {@code W}
-   * @return the new config
+   * @param preset the architecture
+   * @return the builder
    */
-  public ModelConfig withImageSize(int height, int width) {
-    return copy(
-        b -> {
-          b.imageHeight = height;
-          b.imageWidth = width;
-        });
+  public static Builder builder(Preset preset) {
+    return new Builder(preset);
   }
 
   /**
-   * Copy with another embedding size.
+   * A builder holding every field of this config (for a copy that changes a few of them).
    *
-   * @param dim {@code D}
-   * @return the new config
+   * @return the builder
    */
-  public ModelConfig withEmbeddingDim(int dim) {
-    return copy(b -> b.embeddingDim = dim);
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
-   * Copy with another max token length.
-   *
-   * @param length {@code L}
-   * @return the new config
+   * Builds a {@link ModelConfig}: {@code set*} for what a preset cannot know (the dataset's classes
+   * and vocabulary), {@code opt*} for what overrides the preset's defaults. {@link #build()}
+   * validates through the record's constructor, whose messages name the field.
    */
-  public ModelConfig withMaxLength(int length) {
-    return copy(b -> b.maxLength = length);
-  }
+  public static final class Builder {
+    private String preset;
+    private int imageHeight;
+    private int imageWidth;
+    private int embeddingDim;
+    private int numClasses;
+    private int vocabularySize;
+    private int maxLength;
+    private int textEmbeddingSize;
+    private double dropFraction;
+    private EsaConfig esa = EsaConfig.disabled();
+    private boolean textShift;
+    private int uniqueTokenCapacity;
+    private Head head;
+    private TextPath textPath;
+    private ImagePadding imagePadding;
+    private TextEncoder text = TextEncoder.words();
+    private long seed = 42;
 
-  /**
-   * Copy with another word embedding size.
-   *
-   * @param size {@code E}
-   * @return the new config
-   */
-  public ModelConfig withTextEmbeddingSize(int size) {
-    return copy(b -> b.textEmbeddingSize = size);
-  }
+    private Builder(Preset p) {
+      preset = p.json();
+      switch (p) {
+        case MICRO ->
+            optImageSize(16, 8)
+                .optEmbeddingDim(8)
+                .optMaxLength(8)
+                .optTextEmbeddingSize(6)
+                .optDropFraction(0)
+                .optTextShift(false)
+                .optHead(Head.BN)
+                .optTextPath(TextPath.CONV)
+                .optImagePadding(ImagePadding.SAME);
+        case TINY ->
+            optImageSize(64, 32)
+                .optEmbeddingDim(256)
+                .optMaxLength(32)
+                .optTextEmbeddingSize(128)
+                .optDropFraction(0)
+                .optTextShift(false)
+                .optHead(Head.BN)
+                .optTextPath(TextPath.CONV)
+                .optImagePadding(ImagePadding.SAME);
+        case RESNET18 ->
+            optImageSize(384, 128)
+                .optEmbeddingDim(512)
+                .optMaxLength(56)
+                .optTextEmbeddingSize(300)
+                .optDropFraction(0.5)
+                .optTextShift(true)
+                .optHead(Head.PROJECTION)
+                .optTextPath(TextPath.BOTTLENECK)
+                .optImagePadding(ImagePadding.TORCHVISION);
+        case RESNET50 ->
+            optImageSize(384, 128)
+                .optEmbeddingDim(2048)
+                .optMaxLength(56)
+                .optTextEmbeddingSize(300)
+                .optDropFraction(0.8)
+                .optTextShift(true)
+                .optHead(Head.PROJECTION)
+                .optTextPath(TextPath.BOTTLENECK)
+                .optImagePadding(ImagePadding.TORCHVISION);
+      }
+    }
 
-  /**
-   * Copy with another dropout.
-   *
-   * @param fraction fraction dropped, in {@code [0, 1)}
-   * @return the new config
-   */
-  public ModelConfig withDropFraction(double fraction) {
-    return copy(b -> b.dropFraction = fraction);
-  }
+    private Builder(ModelConfig c) {
+      preset = c.preset;
+      imageHeight = c.imageHeight;
+      imageWidth = c.imageWidth;
+      embeddingDim = c.embeddingDim;
+      numClasses = c.numClasses;
+      vocabularySize = c.vocabularySize;
+      maxLength = c.maxLength;
+      textEmbeddingSize = c.textEmbeddingSize;
+      dropFraction = c.dropFraction;
+      esa = c.esa;
+      textShift = c.textShift;
+      uniqueTokenCapacity = c.uniqueTokenCapacity;
+      head = c.head;
+      textPath = c.textPath;
+      imagePadding = c.imagePadding;
+      text = c.text;
+      seed = c.seed;
+    }
 
-  /**
-   * Copy with another ESA head.
-   *
-   * @param esaConfig the ESA settings
-   * @return the new config
-   */
-  public ModelConfig withEsa(EsaConfig esaConfig) {
-    return copy(b -> b.esa = esaConfig);
-  }
+    /**
+     * Sets the number of training identities.
+     *
+     * @param n {@code C}, {@code >= 1}
+     * @return this builder
+     */
+    public Builder setNumClasses(int n) {
+      numClasses = n;
+      return this;
+    }
 
-  /**
-   * Copy with the shift augmentation switched on or off.
-   *
-   * @param shift whether training shifts sentences
-   * @return the new config
-   */
-  public ModelConfig withTextShift(boolean shift) {
-    return copy(b -> b.textShift = shift);
-  }
+    /**
+     * Sets the vocabulary size (PAD and UNK included).
+     *
+     * @param v {@code V}, {@code >= 2}
+     * @return this builder
+     */
+    public Builder setVocabularySize(int v) {
+      vocabularySize = v;
+      return this;
+    }
 
-  /**
-   * Copy with another lookup variant.
-   *
-   * @param capacity 0 for the one-hot lookup, else the two-step lookup's capacity {@code U}
-   * @return the new config
-   */
-  public ModelConfig withUniqueTokenCapacity(int capacity) {
-    return copy(b -> b.uniqueTokenCapacity = capacity);
-  }
+    /**
+     * Overrides the input image size.
+     *
+     * @param height {@code H}, {@code >= 8}
+     * @param width {@code W}, {@code >= 8}
+     * @return this builder
+     */
+    public Builder optImageSize(int height, int width) {
+      imageHeight = height;
+      imageWidth = width;
+      return this;
+    }
 
-  /**
-   * Copy with another initialisation seed.
-   *
-   * @param newSeed the seed
-   * @return the new config
-   */
-  public ModelConfig withSeed(long newSeed) {
-    return copy(b -> b.seed = newSeed);
-  }
+    /**
+     * Overrides the embedding size.
+     *
+     * @param dim {@code D}
+     * @return this builder
+     */
+    public Builder optEmbeddingDim(int dim) {
+      embeddingDim = dim;
+      return this;
+    }
 
-  /**
-   * Copy with another head.
-   *
-   * @param h the head
-   * @return the new config
-   */
-  public ModelConfig withHead(Head h) {
-    return copy(b -> b.head = h);
-  }
+    /**
+     * Overrides the padded token length.
+     *
+     * @param length {@code L}, {@code >= 2}
+     * @return this builder
+     */
+    public Builder optMaxLength(int length) {
+      maxLength = length;
+      return this;
+    }
 
-  /**
-   * Copy with another image padding.
-   *
-   * @param p the padding
-   * @return the new config
-   */
-  public ModelConfig withImagePadding(ImagePadding p) {
-    return copy(b -> b.imagePadding = p);
-  }
+    /**
+     * Overrides the word embedding size.
+     *
+     * @param size {@code E}
+     * @return this builder
+     */
+    public Builder optTextEmbeddingSize(int size) {
+      textEmbeddingSize = size;
+      return this;
+    }
 
-  /**
-   * Copy with another text path.
-   *
-   * @param t the text path
-   * @return the new config
-   */
-  public ModelConfig withTextPath(TextPath t) {
-    return copy(b -> b.textPath = t);
-  }
+    /**
+     * Overrides the dropout.
+     *
+     * @param fraction fraction dropped, in {@code [0, 1)}
+     * @return this builder
+     */
+    public Builder optDropFraction(double fraction) {
+      dropFraction = fraction;
+      return this;
+    }
 
-  /**
-   * Copy with another text encoder.
-   *
-   * @param t the encoder and its head
-   * @return the new config
-   */
-  public ModelConfig withText(TextEncoder t) {
-    return copy(b -> b.text = t);
-  }
+    /**
+     * Overrides the ESA head.
+     *
+     * @param esaConfig the ESA settings
+     * @return this builder
+     */
+    public Builder optEsa(EsaConfig esaConfig) {
+      esa = esaConfig;
+      return this;
+    }
 
-  /** The mutable field set behind the {@code with*} copies. */
-  private static final class Fields {
-    String preset;
-    int imageHeight;
-    int imageWidth;
-    int embeddingDim;
-    int numClasses;
-    int vocabularySize;
-    int maxLength;
-    int textEmbeddingSize;
-    double dropFraction;
-    EsaConfig esa;
-    boolean textShift;
-    int uniqueTokenCapacity;
-    Head head;
-    TextPath textPath;
-    ImagePadding imagePadding;
-    TextEncoder text;
-    long seed;
-  }
+    /**
+     * Switches the text shift augmentation on or off.
+     *
+     * @param shift whether training shifts sentences
+     * @return this builder
+     */
+    public Builder optTextShift(boolean shift) {
+      textShift = shift;
+      return this;
+    }
 
-  private ModelConfig copy(java.util.function.Consumer<Fields> change) {
-    Fields f = new Fields();
-    f.preset = preset;
-    f.imageHeight = imageHeight;
-    f.imageWidth = imageWidth;
-    f.embeddingDim = embeddingDim;
-    f.numClasses = numClasses;
-    f.vocabularySize = vocabularySize;
-    f.maxLength = maxLength;
-    f.textEmbeddingSize = textEmbeddingSize;
-    f.dropFraction = dropFraction;
-    f.esa = esa;
-    f.textShift = textShift;
-    f.uniqueTokenCapacity = uniqueTokenCapacity;
-    f.head = head;
-    f.textPath = textPath;
-    f.imagePadding = imagePadding;
-    f.text = text;
-    f.seed = seed;
-    change.accept(f);
-    return new ModelConfig(
-        f.preset,
-        f.imageHeight,
-        f.imageWidth,
-        f.embeddingDim,
-        f.numClasses,
-        f.vocabularySize,
-        f.maxLength,
-        f.textEmbeddingSize,
-        f.dropFraction,
-        f.esa,
-        f.textShift,
-        f.uniqueTokenCapacity,
-        f.head,
-        f.textPath,
-        f.imagePadding,
-        f.text,
-        f.seed);
+    /**
+     * Overrides the lookup variant.
+     *
+     * @param capacity 0 for the one-hot lookup, else the two-step lookup's capacity {@code U}
+     * @return this builder
+     */
+    public Builder optUniqueTokenCapacity(int capacity) {
+      uniqueTokenCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * Overrides the initialisation seed.
+     *
+     * @param newSeed the seed
+     * @return this builder
+     */
+    public Builder optSeed(long newSeed) {
+      seed = newSeed;
+      return this;
+    }
+
+    /**
+     * Overrides the head.
+     *
+     * @param h the head
+     * @return this builder
+     */
+    public Builder optHead(Head h) {
+      head = h;
+      return this;
+    }
+
+    /**
+     * Overrides the image padding.
+     *
+     * @param p the padding
+     * @return this builder
+     */
+    public Builder optImagePadding(ImagePadding p) {
+      imagePadding = p;
+      return this;
+    }
+
+    /**
+     * Overrides the text path.
+     *
+     * @param t the text path
+     * @return this builder
+     */
+    public Builder optTextPath(TextPath t) {
+      textPath = t;
+      return this;
+    }
+
+    /**
+     * Overrides the text encoder.
+     *
+     * @param t the encoder and its head
+     * @return this builder
+     */
+    public Builder optText(TextEncoder t) {
+      text = t;
+      return this;
+    }
+
+    /**
+     * The validated config.
+     *
+     * @return the config
+     * @throws IllegalArgumentException naming the first invalid field and its valid values
+     */
+    public ModelConfig build() {
+      return new ModelConfig(
+          preset,
+          imageHeight,
+          imageWidth,
+          embeddingDim,
+          numClasses,
+          vocabularySize,
+          maxLength,
+          textEmbeddingSize,
+          dropFraction,
+          esa,
+          textShift,
+          uniqueTokenCapacity,
+          head,
+          textPath,
+          imagePadding,
+          text,
+          seed);
+    }
   }
 
   /**

@@ -27,7 +27,11 @@ class FusedAndComposedModelsTest {
 
   @Test
   void theTinyNetworkHasTheSameOutputsAndGradientsWithEitherBatchNorm() {
-    ModelConfig c = ModelConfig.preset("tiny", 12, 40).withImageSize(32, 16).withMaxLength(12);
+    ModelConfig c =
+        ModelConfig.preset("tiny", 12, 40).toBuilder()
+            .optImageSize(32, 16)
+            .optMaxLength(12)
+            .build();
     int n = 16;
     INDArray images = TestData.images(c, n, 7, DataType.FLOAT);
     INDArray tokens = TestData.tokens(c, n, 8);

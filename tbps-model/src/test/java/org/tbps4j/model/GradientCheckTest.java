@@ -25,9 +25,10 @@ class GradientCheckTest {
   }
 
   private static ModelConfig config(int uniqueCapacity) {
-    return ModelConfig.preset("micro", 3, 7)
-        .withEsa(new ModelConfig.EsaConfig(true, 2, 1.0))
-        .withUniqueTokenCapacity(uniqueCapacity);
+    return ModelConfig.preset("micro", 3, 7).toBuilder()
+        .optEsa(new ModelConfig.EsaConfig(true, 2, 1.0))
+        .optUniqueTokenCapacity(uniqueCapacity)
+        .build();
   }
 
   /**

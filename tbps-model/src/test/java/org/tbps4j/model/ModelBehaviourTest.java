@@ -68,8 +68,8 @@ class ModelBehaviourTest {
   @Test
   void everyPresetBuildsWithTheConfiguredShapes() {
     ModelConfig.EsaConfig esa = new ModelConfig.EsaConfig(true, 3, 1.0);
-    assertForwardShapes(ModelConfig.preset("micro", 4, 20).withEsa(esa), 3);
-    assertForwardShapes(ModelConfig.preset("tiny", 10, 300).withEsa(esa), 2);
+    assertForwardShapes(ModelConfig.preset("micro", 4, 20).toBuilder().optEsa(esa).build(), 3);
+    assertForwardShapes(ModelConfig.preset("tiny", 10, 300).toBuilder().optEsa(esa).build(), 2);
     assertForwardShapes(ModelConfig.preset("resnet18", 10, 300), 2);
   }
 
@@ -93,7 +93,7 @@ class ModelBehaviourTest {
 
   @Test
   void oneDnnHelpersOnAndOffAgree() {
-    ModelConfig c = ModelConfig.preset("tiny", 10, 100).withImageSize(64, 32);
+    ModelConfig c = ModelConfig.preset("tiny", 10, 100).toBuilder().optImageSize(64, 32).build();
     TbpsModel model = TbpsModel.create(c);
     INDArray images = TestData.images(c, 3, 4, DataType.FLOAT);
     INDArray tokens = TestData.tokens(c, 3, 5);
@@ -131,7 +131,7 @@ class ModelBehaviourTest {
 
   @Test
   void inInferenceModeAnEmbeddingDoesNotDependOnTheRestOfItsBatch() {
-    ModelConfig c = ModelConfig.preset("micro", 3, 20).withDropFraction(0.5);
+    ModelConfig c = ModelConfig.preset("micro", 3, 20).toBuilder().optDropFraction(0.5).build();
     TbpsModel model = TbpsModel.create(c);
     INDArray images = TestData.images(c, 4, 8, DataType.FLOAT);
     INDArray other = TestData.images(c, 4, 9, DataType.FLOAT);
@@ -173,9 +173,10 @@ class ModelBehaviourTest {
     float[][] expected = {{1, 0, 0, 0}, {0, 1, 1, 0}, {1, 1, 1, 1}, {0, 0, 0, 1}};
     for (int unique : new int[] {0, 16}) {
       ModelConfig c =
-          ModelConfig.preset("micro", 3, 20)
-              .withTextPath(ModelConfig.TextPath.BOTTLENECK)
-              .withUniqueTokenCapacity(unique);
+          ModelConfig.preset("micro", 3, 20).toBuilder()
+              .optTextPath(ModelConfig.TextPath.BOTTLENECK)
+              .optUniqueTokenCapacity(unique)
+              .build();
       TbpsModel model = TbpsModel.create(c);
       INDArray mask =
           model
@@ -193,7 +194,8 @@ class ModelBehaviourTest {
     // the conv text path keeps the full length: one mask position per token, 1 where id != PAD
     int[][] tokens = {{5, 6, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 7, 8, 9, 0, 0}, {1, 2, 3, 4, 5, 6, 7, 8}};
     for (int unique : new int[] {0, 16}) {
-      ModelConfig c = ModelConfig.preset("micro", 3, 20).withUniqueTokenCapacity(unique);
+      ModelConfig c =
+          ModelConfig.preset("micro", 3, 20).toBuilder().optUniqueTokenCapacity(unique).build();
       assertEquals(ModelConfig.TextPath.CONV, c.textPath());
       TbpsModel model = TbpsModel.create(c);
       INDArray mask =
@@ -213,7 +215,9 @@ class ModelBehaviourTest {
   @Test
   void graphSetSimilarityEqualsTheEagerOne() {
     ModelConfig c =
-        ModelConfig.preset("micro", 3, 20).withEsa(new ModelConfig.EsaConfig(true, 3, 1.0));
+        ModelConfig.preset("micro", 3, 20).toBuilder()
+            .optEsa(new ModelConfig.EsaConfig(true, 3, 1.0))
+            .build();
     TbpsModel model = TbpsModel.create(c);
     Map<String, INDArray> ph =
         model.inputs(
@@ -236,7 +240,9 @@ class ModelBehaviourTest {
   @Test
   void inferenceOutputsEqualTrainingOutputsWhenRunningStatisticsAreTheBatchStatistics() {
     ModelConfig c =
-        ModelConfig.preset("micro", 3, 20).withEsa(new ModelConfig.EsaConfig(true, 2, 1.0));
+        ModelConfig.preset("micro", 3, 20).toBuilder()
+            .optEsa(new ModelConfig.EsaConfig(true, 2, 1.0))
+            .build();
     TbpsModel model = TbpsModel.create(c);
     Map<String, INDArray> batch =
         model.inputs(
@@ -259,7 +265,7 @@ class ModelBehaviourTest {
 
   @Test
   void dropoutIsActiveOnlyInTrainingMode() {
-    ModelConfig c = ModelConfig.preset("micro", 3, 20).withDropFraction(0.5);
+    ModelConfig c = ModelConfig.preset("micro", 3, 20).toBuilder().optDropFraction(0.5).build();
     TbpsModel model = TbpsModel.create(c);
     Map<String, INDArray> ph = model.imageInputs(TestData.images(c, 6, 8, DataType.FLOAT));
     String o = GraphNames.IMAGE_EMBEDDING;
@@ -275,7 +281,10 @@ class ModelBehaviourTest {
   @Test
   void recalibrationSetsTheExactPooledMoments() {
     // the bottleneck text path starts with a batch-norm of the word vectors
-    ModelConfig c = ModelConfig.preset("micro", 3, 9).withTextPath(ModelConfig.TextPath.BOTTLENECK);
+    ModelConfig c =
+        ModelConfig.preset("micro", 3, 9).toBuilder()
+            .optTextPath(ModelConfig.TextPath.BOTTLENECK)
+            .build();
     TbpsModel model = TbpsModel.create(c);
     INDArray t1 = TestData.tokens(c, 3, 1);
     INDArray t2 = TestData.tokens(c, 5, 2);
@@ -316,7 +325,10 @@ class ModelBehaviourTest {
 
   @Test
   void emaMovesRunningStatisticsTowardsTheBatch() {
-    ModelConfig c = ModelConfig.preset("micro", 3, 9).withTextPath(ModelConfig.TextPath.BOTTLENECK);
+    ModelConfig c =
+        ModelConfig.preset("micro", 3, 9).toBuilder()
+            .optTextPath(ModelConfig.TextPath.BOTTLENECK)
+            .build();
     TbpsModel model = TbpsModel.create(c);
     Map<String, INDArray> batch = model.imageInputs(TestData.images(c, 4, 3, DataType.FLOAT));
     String layer = GraphNames.IMAGE_BACKBONE_PREFIX + "stem/bn";

@@ -55,17 +55,19 @@ public final class ModelFixture {
   static final String SOURCE_DIR_PARENT = "tbps-model/src/test/resources/org/tbps4j/model/";
 
   static final ModelConfig CONFIG =
-      ModelConfig.preset("micro", 3, 12)
-          .withEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
-          .withDropFraction(0.3);
+      ModelConfig.preset("micro", 3, 12).toBuilder()
+          .optEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
+          .optDropFraction(0.3)
+          .build();
 
   /** The first design, saved before head and text path were fields. */
   static final Version V1 =
       new Version(
           "fixture",
-          CONFIG
-              .withHead(ModelConfig.Head.PROJECTION)
-              .withTextPath(ModelConfig.TextPath.BOTTLENECK));
+          CONFIG.toBuilder()
+              .optHead(ModelConfig.Head.PROJECTION)
+              .optTextPath(ModelConfig.TextPath.BOTTLENECK)
+              .build());
 
   /** The current design. */
   static final Version V2 = new Version("fixture-v2", CONFIG);

@@ -34,9 +34,10 @@ class SaveLoadTest {
   }
 
   private static ModelConfig config() {
-    return ModelConfig.preset("micro", 3, 12)
-        .withEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
-        .withDropFraction(0.3);
+    return ModelConfig.preset("micro", 3, 12).toBuilder()
+        .optEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
+        .optDropFraction(0.3)
+        .build();
   }
 
   @Test

@@ -16,12 +16,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.model.search.Embedder;
 
 class TokenInputsTest {
-  private static final ModelConfig MICRO = ModelConfig.preset("micro", 2, 10).withMaxLength(4);
+  private static final ModelConfig MICRO =
+      ModelConfig.preset("micro", 2, 10).toBuilder().optMaxLength(4).build();
 
   @Test
   void twoStepPlaceholdersHoldSortedUniqueIdsAndSlots() {
     INDArray tokens = Nd4j.createFromArray(new int[][] {{5, 3, 5, 0}, {3, 0, 0, 0}});
-    Map<String, INDArray> m = TokenInputs.of(tokens, MICRO.withUniqueTokenCapacity(5));
+    Map<String, INDArray> m =
+        TokenInputs.of(tokens, MICRO.toBuilder().optUniqueTokenCapacity(5).build());
     assertArrayEquals(new int[] {0, 3, 5, 0, 0}, m.get(GraphNames.TOKEN_UNIQUE).toIntVector());
     assertArrayEquals(
         new int[] {2, 1, 2, 0, 1, 0, 0, 0}, m.get(GraphNames.TOKEN_SLOTS).reshape(8).toIntVector());
@@ -45,7 +47,7 @@ class TokenInputsTest {
     e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> TokenInputs.of(many, MICRO.withUniqueTokenCapacity(3)));
+            () -> TokenInputs.of(many, MICRO.toBuilder().optUniqueTokenCapacity(3).build()));
     assertEquals(
         "the batch has 4 distinct token ids but uniqueTokenCapacity is 3 (raise"
             + " uniqueTokenCapacity or use smaller batches)",
@@ -75,7 +77,7 @@ class TokenInputsTest {
 
   @Test
   void shiftIsSeeded() {
-    INDArray t = TestData.tokens(MICRO.withMaxLength(8), 16, 3);
+    INDArray t = TestData.tokens(MICRO.toBuilder().optMaxLength(8).build(), 16, 3);
     assertEquals(new TokenShift(5).apply(t), new TokenShift(5).apply(t));
     assertNotEquals(new TokenShift(5).apply(t), new TokenShift(6).apply(t));
   }
@@ -84,7 +86,7 @@ class TokenInputsTest {
   void twoStepLookupGivesTheSameEmbeddingsAsOneHot() {
     ModelConfig c = ModelConfig.preset("micro", 3, 12);
     TbpsModel oneHot = TbpsModel.create(c);
-    TbpsModel twoStep = TbpsModel.create(c.withUniqueTokenCapacity(16));
+    TbpsModel twoStep = TbpsModel.create(c.toBuilder().optUniqueTokenCapacity(16).build());
     INDArray tokens = TestData.tokens(c, 5, 9);
     INDArray a = new Embedder(oneHot, 8).embedTexts(tokens);
     INDArray b = new Embedder(twoStep, 8).embedTexts(tokens);

@@ -28,10 +28,11 @@ class TowerModelTest {
 
   static ModelConfig config(TokenFeatureHead.Variant head, boolean esa) {
     ModelConfig c =
-        ModelConfig.preset("micro", 4, 10)
-            .withText(new ModelConfig.TextEncoder("minilm-l6", head, 6, 1, 5))
-            .withMaxLength(7);
-    return esa ? c.withEsa(new ModelConfig.EsaConfig(true, 3, 0.5)) : c;
+        ModelConfig.preset("micro", 4, 10).toBuilder()
+            .optText(new ModelConfig.TextEncoder("minilm-l6", head, 6, 1, 5))
+            .optMaxLength(7)
+            .build();
+    return esa ? c.toBuilder().optEsa(new ModelConfig.EsaConfig(true, 3, 0.5)).build() : c;
   }
 
   /** Packed {@code [n, 7, 6]} features + mask with random lengths 2..7 and zero padding. */

@@ -15,10 +15,11 @@ class TrainingSmokeTest {
   @Test
   void lossFallsOnAFixedBatch() {
     ModelConfig c =
-        ModelConfig.preset("tiny", 8, 50)
-            .withImageSize(64, 32)
-            .withMaxLength(16)
-            .withDropFraction(0);
+        ModelConfig.preset("tiny", 8, 50).toBuilder()
+            .optImageSize(64, 32)
+            .optMaxLength(16)
+            .optDropFraction(0)
+            .build();
     TbpsModel model = TbpsModel.create(c);
     MatchingLoss.define(model);
     TestData.train(model, 3e-3);

@@ -55,20 +55,62 @@ public record ModelBundle(
    * @return the bundle
    * @throws IOException on read errors
    * @throws IllegalArgumentException when the file lacks an attachment inference needs (the message
-   *     names the file and the attachment)
+   *     names the file and the attachment), or when its {@code preprocessing.json} gives another
+   *     image size than its model config (the message names the file and the field)
    */
   public static ModelBundle open(Path file) throws IOException {
     String hash = sha256(file);
     TbpsModel m = TbpsModel.load(file, false);
     String vocab = require(m, file, ModelAttachments.VOCABULARY);
     String pre = require(m, file, ModelAttachments.PREPROCESSING);
+    ImageSettings images;
+    try {
+      images = ImageSettings.fromJson(pre, file + "!" + ModelAttachments.PREPROCESSING);
+      requireSameSize(images, m, file);
+    } catch (IllegalArgumentException e) {
+      m.close();
+      throw e;
+    }
     return new ModelBundle(
         file,
         hash,
         m,
         Vocabulary.fromJson(vocab, file + "!" + ModelAttachments.VOCABULARY),
-        ImageSettings.fromJson(pre, file + "!" + ModelAttachments.PREPROCESSING),
+        images,
         m.attachmentText(ModelAttachments.CONFIG));
+  }
+
+  /**
+   * The image size is stored twice in a saved model: in the network's config (the source, {@code
+   * imageHeight}/{@code imageWidth}) and in {@code preprocessing.json} (kept for the files already
+   * written and for readers of the preprocessing alone). A file in which they differ was not
+   * written by one training run, and is refused.
+   */
+  private static void requireSameSize(ImageSettings images, TbpsModel m, Path file) {
+    int h = m.config().imageHeight();
+    int w = m.config().imageWidth();
+    if (images.height() != h) {
+      throw new IllegalArgumentException(
+          file
+              + "!"
+              + ModelAttachments.PREPROCESSING
+              + ": field \"height\" is "
+              + images.height()
+              + " but the model config's imageHeight is "
+              + h
+              + " (the two must agree)");
+    }
+    if (images.width() != w) {
+      throw new IllegalArgumentException(
+          file
+              + "!"
+              + ModelAttachments.PREPROCESSING
+              + ": field \"width\" is "
+              + images.width()
+              + " but the model config's imageWidth is "
+              + w
+              + " (the two must agree)");
+    }
   }
 
   private static String require(TbpsModel m, Path file, String name) {

@@ -27,7 +27,10 @@ class ModelBundleTest {
     Vocabulary v = vocab();
     try (TbpsModel m =
         TbpsModel.create(
-            ModelConfig.preset("micro", 4, v.size()).withImageSize(32, 16).withMaxLength(8))) {
+            ModelConfig.preset("micro", 4, v.size()).toBuilder()
+                .optImageSize(32, 16)
+                .optMaxLength(8)
+                .build())) {
       for (String a : attachments) {
         switch (a) {
           case ModelAttachments.VOCABULARY -> m.putAttachment(a, v.toJson());
@@ -68,5 +71,37 @@ class ModelBundleTest {
     assertTrue(e.getMessage().startsWith(g + ": "), e.getMessage());
     assertTrue(e.getMessage().contains("no " + ModelAttachments.PREPROCESSING), e.getMessage());
     assertTrue(e.getMessage().contains(ModelAttachments.VOCABULARY), "lists what is inside");
+  }
+
+  @Test
+  void aPreprocessingSizeThatDisagreesWithTheModelConfigIsRefusedNamingTheFileAndTheField()
+      throws Exception {
+    Vocabulary v = vocab();
+    String[][] cases = {
+      {"40", "16", "height", "imageHeight is 32"}, {"32", "8", "width", "imageWidth is 16"}
+    };
+    for (String[] c : cases) {
+      Path f = dir.resolve("size-" + c[2] + ".zip");
+      try (TbpsModel m =
+          TbpsModel.create(
+              ModelConfig.preset("micro", 4, v.size()).toBuilder()
+                  .optImageSize(32, 16)
+                  .optMaxLength(8)
+                  .build())) {
+        m.putAttachment(ModelAttachments.VOCABULARY, v.toJson());
+        m.putAttachment(
+            ModelAttachments.PREPROCESSING,
+            ImageSettings.imagenet(Integer.parseInt(c[0]), Integer.parseInt(c[1])).toJson());
+        m.save(f, false);
+      }
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> ModelBundle.open(f));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  f + "!" + ModelAttachments.PREPROCESSING + ": field \"" + c[2] + "\" is "),
+          e.getMessage());
+      assertTrue(e.getMessage().contains(c[3]), e.getMessage());
+    }
   }
 }

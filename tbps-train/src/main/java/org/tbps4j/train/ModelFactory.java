@@ -45,43 +45,56 @@ public final class ModelFactory {
    */
   public static ModelConfig modelConfig(TrainConfig c, int numClasses, int vocabularySize) {
     TrainConfig.Model m = c.model();
-    ModelConfig mc =
-        ModelConfig.preset(m.preset(), numClasses, vocabularySize)
-            .withImageSize(c.data().imageHeight(), c.data().imageWidth())
-            .withMaxLength(c.data().maxLength())
-            .withEsa(new ModelConfig.EsaConfig(m.esa(), m.esaSets(), m.esaLambda()))
-            .withUniqueTokenCapacity(m.uniqueTokenCapacity())
-            .withSeed(Seeds.derive(c.seed(), "init"));
+    ModelConfig.Builder b =
+        ModelConfig.builder(m.preset())
+            .setNumClasses(numClasses)
+            .setVocabularySize(vocabularySize)
+            .optImageSize(c.imageHeight(), c.imageWidth())
+            .optMaxLength(c.maxLength())
+            .optEsa(new ModelConfig.EsaConfig(m.esa(), m.esaSets(), m.esaLambda()))
+            .optUniqueTokenCapacity(m.uniqueTokenCapacity())
+            .optSeed(Seeds.derive(c.seed(), "init"));
     if (m.embeddingDim() != null) {
-      mc = mc.withEmbeddingDim(m.embeddingDim());
+      b.optEmbeddingDim(m.embeddingDim());
     }
     if (m.textEmbeddingDim() != null) {
-      mc = mc.withTextEmbeddingSize(m.textEmbeddingDim());
+      b.optTextEmbeddingSize(m.textEmbeddingDim());
     }
     if (m.dropFraction() != null) {
-      mc = mc.withDropFraction(m.dropFraction());
+      b.optDropFraction(m.dropFraction());
     }
     if (m.textShift() != null) {
-      mc = mc.withTextShift(m.textShift());
+      b.optTextShift(m.textShift());
     }
     if (m.head() != null) {
-      mc = mc.withHead(ModelConfig.Head.of(m.head()));
+      b.optHead(ModelConfig.Head.of(m.head()));
     }
     if (m.textPath() != null) {
-      mc = mc.withTextPath(ModelConfig.TextPath.of(m.textPath()));
+      b.optTextPath(ModelConfig.TextPath.of(m.textPath()));
     }
     TrainConfig.Text t = m.text();
     if (t.tower()) {
       // the tower's token features replace the word lookup; the shift augmentation moves token
       // ids and has no meaning for a frozen tower's features
-      mc =
-          mc.withText(
-                  ModelConfig.TextEncoder.minilm(
-                      TokenFeatureHead.Variant.of(t.head()), t.channels(), t.blocks()))
-              .withMaxLength(t.maxLength())
-              .withTextShift(false);
+      b.optText(
+              ModelConfig.TextEncoder.minilm(
+                  TokenFeatureHead.Variant.of(t.head()), t.channels(), t.blocks()))
+          .optMaxLength(t.maxLength())
+          .optTextShift(false);
     }
-    return mc;
+    return b.build();
+  }
+
+  /**
+   * The image preprocessing of a network: its input size ({@code H × W} of the model config, the
+   * one source of the size) with the ImageNet normalisation. The trainer stores it as {@code
+   * preprocessing.json} in every model it saves; opening a model checks that the two agree.
+   *
+   * @param model the network configuration
+   * @return the preprocessing
+   */
+  public static ImageSettings imageSettings(ModelConfig model) {
+    return ImageSettings.imagenet(model.imageHeight(), model.imageWidth());
   }
 
   /**
@@ -118,7 +131,7 @@ public final class ModelFactory {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("model.image.pretrained: " + e.getMessage(), e);
     }
-    if (!bb.preset().equals(c.model().preset())) {
+    if (!bb.preset().equals(c.model().preset().json())) {
       throw new IllegalArgumentException(
           "model.image.pretrained: "
               + p
@@ -220,15 +233,14 @@ public final class ModelFactory {
     TrainConfig.Optimizer o = c.optimizer();
     IUpdater updater =
         switch (o.type()) {
-          case "adam" ->
+          case ADAM ->
               Adam.builder()
                   .learningRateSchedule(schedule)
                   .beta1(o.beta1())
                   .beta2(o.beta2())
                   .epsilon(o.epsilon())
                   .build();
-          case "sgd" -> o.nesterov() ? new Nesterovs(schedule, o.momentum()) : new Sgd(schedule);
-          default -> throw new IllegalArgumentException("optimizer.type: " + o.type());
+          case SGD -> o.nesterov() ? new Nesterovs(schedule, o.momentum()) : new Sgd(schedule);
         };
     TrainingConfig.Builder b = model.trainingConfig(updater);
     if (o.weightDecay() > 0) {

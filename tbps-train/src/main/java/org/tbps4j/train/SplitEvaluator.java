@@ -56,103 +56,16 @@ public final class SplitEvaluator {
   private SplitEvaluator() {}
 
   /**
-   * Evaluates a model.
+   * Evaluates a model whose captions are read by a {@link CaptionEncoder} (the word path or a
+   * pretrained tower): embeds the split's images (gallery order) and its captions (queries, a batch
+   * at a time), then ranks in chunks.
    *
    * @param model the model (its mode is restored afterwards)
    * @param dataset the dataset
    * @param split which split
-   * @param vocabulary the model's vocabulary
-   * @param maxLength tokens per caption
+   * @param captions the model's caption encoder (e.g. {@code CaptionEncoder.words(vocabulary, L)})
    * @param loader image decoding with the model's preprocessing
-   * @param batchSize embedding batch size
-   * @param chunk queries per scoring chunk
-   * @param maxQueries use at most this many queries (an evenly spaced, deterministic subset; 0 =
-   *     all)
-   * @param workers image decoding threads
-   * @return the outcome
-   */
-  public static Outcome evaluate(
-      TbpsModel model,
-      PedesDataset dataset,
-      Split split,
-      Vocabulary vocabulary,
-      int maxLength,
-      ImageLoader loader,
-      int batchSize,
-      int chunk,
-      int maxQueries,
-      int workers) {
-    return evaluate(
-        model,
-        dataset,
-        split,
-        vocabulary,
-        maxLength,
-        loader,
-        batchSize,
-        chunk,
-        maxQueries,
-        workers,
-        null);
-  }
-
-  /**
-   * Evaluates a model; gallery images that cannot be decoded are recorded and embedded as a blank
-   * (mean-colour) image when {@code failures} is given (the trainer's validation), instead of
-   * failing.
-   *
-   * @param model the model
-   * @param dataset the dataset
-   * @param split which split
-   * @param vocabulary the model's vocabulary
-   * @param maxLength tokens per caption
-   * @param loader image decoding with the model's preprocessing
-   * @param batchSize embedding batch size
-   * @param chunk queries per scoring chunk
-   * @param maxQueries at most this many queries (0 = all)
-   * @param workers image decoding threads
-   * @param failures where undecodable images are recorded, or null to fail on them
-   * @return the outcome
-   */
-  public static Outcome evaluate(
-      TbpsModel model,
-      PedesDataset dataset,
-      Split split,
-      Vocabulary vocabulary,
-      int maxLength,
-      ImageLoader loader,
-      int batchSize,
-      int chunk,
-      int maxQueries,
-      int workers,
-      DecodeFailures failures) {
-    return evaluate(
-        model,
-        dataset,
-        split,
-        CaptionEncoder.words(vocabulary, maxLength),
-        loader,
-        batchSize,
-        chunk,
-        maxQueries,
-        workers,
-        failures);
-  }
-
-  /**
-   * Evaluates a model whose captions are read by a {@link CaptionEncoder} (the word path or a
-   * pretrained tower); queries are encoded and embedded a batch at a time.
-   *
-   * @param model the model
-   * @param dataset the dataset
-   * @param split which split
-   * @param captions the model's caption encoder
-   * @param loader image decoding with the model's preprocessing
-   * @param batchSize embedding batch size
-   * @param chunk queries per scoring chunk
-   * @param maxQueries at most this many queries (0 = all)
-   * @param workers image decoding threads
-   * @param failures where undecodable images are recorded, or null to fail on them
+   * @param settings batching, chunks, query cap, decoding threads and undecodable images
    * @return the outcome
    */
   public static Outcome evaluate(
@@ -161,19 +74,24 @@ public final class SplitEvaluator {
       Split split,
       CaptionEncoder captions,
       ImageLoader loader,
-      int batchSize,
-      int chunk,
-      int maxQueries,
-      int workers,
-      DecodeFailures failures) {
+      EvalSettings settings) {
     long t0 = System.nanoTime();
+    int batchSize = settings.batchSize();
     Embedder embedder = new Embedder(model, batchSize);
     Embeddings galleryEmb =
-        embedImages(embedder, dataset, split, loader, batchSize, workers, failures);
-    List<CaptionRecord> queries = queries(dataset, split, maxQueries);
+        embedImages(
+            embedder, dataset, split, loader, batchSize, settings.workers(), settings.failures());
+    List<CaptionRecord> queries = queries(dataset, split, settings.maxQueries());
     Embeddings queryEmb = embedCaptions(embedder, captions, queries, batchSize);
     return score(
-        dataset, split, galleryEmb, queries, queryEmb, model.config().esa().lambda(), chunk, t0);
+        dataset,
+        split,
+        galleryEmb,
+        queries,
+        queryEmb,
+        model.config().esa().lambda(),
+        settings.chunk(),
+        t0);
   }
 
   /**

@@ -26,11 +26,7 @@ final class TestHook implements TrainerHook {
             Split.TEST,
             run.captions,
             run.data.loader(),
-            run.config.eval().batchSize(),
-            run.config.eval().chunk(),
-            0,
-            run.config.data().workers(),
-            run.failures);
+            EvalSettings.of(run.config).withFailures(run.failures));
     Map<String, Object> m = new LinkedHashMap<>(test.metrics().asPercentMap());
     m.put("selected_iteration", run.bestIteration);
     m.put("seconds", test.seconds());

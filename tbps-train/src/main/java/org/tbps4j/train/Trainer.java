@@ -254,7 +254,7 @@ public final class Trainer {
 
   private Result runLocked() throws IOException {
     CheckpointStore.removeLeftoverTemporaries(runDir);
-    TrainingData data = TrainingData.load(config.data());
+    TrainingData data = TrainingData.load(config);
     DecodeFailures failures =
         new DecodeFailures(
             (path, why) ->
@@ -374,28 +374,22 @@ public final class Trainer {
       milestones[i] = iterationAtEpoch(s.milestones().get(i));
     }
     double lr = config.optimizer().lr();
-    if (options.maxSeconds() > 0 && s.followBudget() && !s.type().equals("step")) {
+    if (options.maxSeconds() > 0 && s.followBudget() && s.type() != WarmupSchedule.Kind.STEP) {
       // warm-up and decay over the time budget: the run ends annealed whatever the step rate
+      BudgetSchedule.Kind budgetKind =
+          switch (s.type()) {
+            case COSINE -> BudgetSchedule.Kind.COSINE;
+            case CONSTANT -> BudgetSchedule.Kind.CONSTANT;
+            case STEP -> throw new IllegalStateException("step schedules count epochs");
+          };
       schedule =
-          new BudgetSchedule(
-                  s.type().equals("cosine")
-                      ? BudgetSchedule.Kind.COSINE
-                      : BudgetSchedule.Kind.CONSTANT,
-                  lr,
-                  Math.min(s.minLr(), lr),
-                  s.warmupFraction())
+          new BudgetSchedule(budgetKind, lr, Math.min(s.minLr(), lr), s.warmupFraction())
               .attach(this::budgetFraction);
       return;
     }
-    WarmupSchedule.Kind kind =
-        switch (s.type()) {
-          case "cosine" -> WarmupSchedule.Kind.COSINE;
-          case "step" -> WarmupSchedule.Kind.STEP;
-          default -> WarmupSchedule.Kind.CONSTANT;
-        };
     schedule =
         new WarmupSchedule(
-            kind,
+            s.type(),
             config.optimizer().lr(),
             Math.min(s.minLr(), config.optimizer().lr()),
             Math.min(warmup, Math.max(0, totalIterations - 1)),

@@ -23,11 +23,13 @@ import org.tbps4j.train.config.TrainConfig;
  * The data side of a run: the dataset (checked usable), the train-split vocabulary, the class
  * mapping, the image loader, and the iterators built from them.
  *
- * @param config the data section
+ * @param config the data section, with the run's image size and token length set ({@link
+ *     TrainConfig.Data#withSizes})
  * @param dataset the loaded dataset
  * @param vocabulary train-split vocabulary
  * @param classes train person id → class index
- * @param images image settings (size, normalisation)
+ * @param images image settings (size, normalisation), derived from the run's model config ({@link
+ *     ModelFactory#imageSettings})
  * @param loader image decoding
  */
 public record TrainingData(
@@ -43,24 +45,28 @@ public record TrainingData(
   /**
    * Loads and checks the dataset of a config.
    *
-   * @param c the data section
+   * @param config the run config (its data section, and its model for the image size)
    * @return the data, usable for training
    * @throws IllegalArgumentException when the dataset has problems that stop training (the message
    *     lists them)
    * @throws IOException on read failures
    */
-  public static TrainingData load(TrainConfig.Data c) throws IOException {
+  public static TrainingData load(TrainConfig config) throws IOException {
+    TrainConfig.Data c =
+        config.data().withSizes(config.imageHeight(), config.imageWidth(), config.maxLength());
     ReadOptions options =
         ReadOptions.defaults()
             .withLenient(c.lenient())
             .withSkipBadImages(c.skipBadImages())
             .withImageCheck(ImageCheck.valueOf(c.imageCheck().toUpperCase(Locale.ROOT)));
-    DatasetFormat format = DatasetFormat.fromName(c.format());
+    DatasetFormat format = c.format();
     Path root = Path.of(c.root());
     Path annotations = c.annotations() == null ? null : root.resolve(c.annotations());
     PedesDataset ds = PedesDataset.load(format, root, annotations, options).requireUsable();
     Vocabulary vocab = ds.vocabulary(c.minWordCount());
-    ImageSettings settings = ImageSettings.imagenet(c.imageHeight(), c.imageWidth());
+    ImageSettings settings =
+        ModelFactory.imageSettings(
+            ModelFactory.modelConfig(config, ds.trainClasses().size(), vocab.size()));
     return new TrainingData(c, ds, vocab, ds.trainClasses(), settings, new ImageLoader(settings));
   }
 
@@ -76,7 +82,7 @@ public record TrainingData(
   public CaptionEncoder openCaptionEncoder(TrainConfig config) throws IOException {
     TrainConfig.Text t = config.model().text();
     if (!t.tower()) {
-      return CaptionEncoder.words(vocabulary, config.data().maxLength());
+      return CaptionEncoder.words(vocabulary, config.maxLength());
     }
     CaptionEncoder enc =
         CaptionEncoderProvider.openTower(

@@ -85,11 +85,9 @@ final class ValidationHook implements TrainerHook {
             Split.VAL,
             run.captions,
             run.data.loader(),
-            run.config.eval().batchSize(),
-            run.config.eval().chunk(),
-            run.config.eval().valQueries(),
-            run.config.data().workers(),
-            run.failures);
+            EvalSettings.of(run.config)
+                .withMaxQueries(run.config.eval().valQueries())
+                .withFailures(run.failures));
     Map<String, Double> m = new LinkedHashMap<>();
     o.metrics().asPercentMap().forEach((k, v) -> m.put(k, ((Number) v).doubleValue()));
     double r1 = m.get("R@1");

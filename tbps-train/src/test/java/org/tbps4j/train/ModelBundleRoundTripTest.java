@@ -37,7 +37,7 @@ class ModelBundleRoundTripTest {
         new Trainer(c, dir.resolve("run"), Trainer.Options.defaults().withEvaluateTest(false))
             .run();
     assertTrue(r.finished());
-    TrainingData trained = TrainingData.load(c.data());
+    TrainingData trained = TrainingData.load(c);
 
     try (ModelBundle b = ModelBundle.open(r.model())) {
       assertEquals(r.model(), b.file());

@@ -85,7 +85,7 @@ class TowerTrainingTest {
     assertFalse(mc.textShift());
     assertEquals(mc, ModelConfig.fromJson(mc.toJson()));
     // a saved word model (no "text" field) reads as the word path
-    String old = mc.withText(ModelConfig.TextEncoder.words()).toJson();
+    String old = mc.toBuilder().optText(ModelConfig.TextEncoder.words()).build().toJson();
     String withoutText = old.replaceAll("(?s),\\s*\"text\"\\s*:\\s*\\{[^}]*\\}", "");
     assertFalse(withoutText.contains("\"text\""));
     assertEquals("words", ModelConfig.fromJson(withoutText).text().encoder());
@@ -101,7 +101,7 @@ class TowerTrainingTest {
   @Test
   void twoStepsOnOneBatchLowerTheLossWithCachedTowerFeatures() throws Exception {
     TrainConfig c = config(TOWER, TinyRuns.MIX);
-    TrainingData td = TrainingData.load(c.data());
+    TrainingData td = TrainingData.load(c);
     try (CaptionEncoder enc = td.openCaptionEncoder(c);
         PkTrainingIterator it = td.trainIterator(7, null, enc)) {
       // every caption of the dataset is in the cache now, and the cache lives with the dataset
@@ -183,7 +183,7 @@ class TowerTrainingTest {
     List<CaptionRecord> test = loadTestCaptions(c);
     CaptionRecord planted = test.get(test.size() / 2);
     Embedder embedder = new Embedder(saved.model(), 16);
-    TrainingData td = TrainingData.load(c.data());
+    TrainingData td = TrainingData.load(c);
     INDArray cached;
     try (CaptionEncoder enc = td.openCaptionEncoder(c)) {
       cached = embedder.embedTexts(enc.encode(List.of(planted.caption())));
@@ -211,17 +211,18 @@ class TowerTrainingTest {
   }
 
   private static List<CaptionRecord> loadTestCaptions(TrainConfig c) throws Exception {
-    return TrainingData.load(c.data()).dataset().captions(Split.TEST);
+    return TrainingData.load(c).dataset().captions(Split.TEST);
   }
 
   @Test
   void aSavedTowerModelRefusesAnotherOrAMissingOnnxFileNamingIt() throws Exception {
     ModelConfig mc =
-        ModelConfig.preset("micro", 4, 10)
-            .withText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.MEAN_MLP, 8, 0))
-            .withMaxLength(24);
+        ModelConfig.preset("micro", 4, 10).toBuilder()
+            .optText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.MEAN_MLP, 8, 0))
+            .optMaxLength(24)
+            .build();
     TrainConfig c = config(TOWER, TinyRuns.MIX);
-    TrainingData td = TrainingData.load(c.data());
+    TrainingData td = TrainingData.load(c);
     Path file = dir.resolve("model.zip");
     try (TbpsModel m = TbpsModel.create(mc);
         CaptionEncoder enc = td.openCaptionEncoder(c)) {

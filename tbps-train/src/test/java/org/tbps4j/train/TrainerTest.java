@@ -94,7 +94,7 @@ class TrainerTest {
   void theLossFallsOnAFixedBatch() throws Exception {
     TrainConfig c =
         TinyRuns.config(data, TinyRuns.MIX, List.of("model.preset=tiny", "model.drop_fraction=0"));
-    TrainingData d = TrainingData.load(c.data());
+    TrainingData d = TrainingData.load(c);
     var mc = ModelFactory.modelConfig(c, d.classes().size(), d.vocabulary().size());
     var model = org.tbps4j.model.TbpsModel.create(mc);
     var mix = ModelFactory.lossMix(c.loss());
@@ -273,7 +273,7 @@ class TrainerTest {
     assertEquals("model+ranking", events.get(switchAt), events.toString());
     assertEquals(2, events.stream().filter(e -> e.startsWith("model")).count(), events.toString());
     assertTrue(events.subList(1, switchAt).stream().allMatch("step0"::equals), events.toString());
-    TrainingData d = TrainingData.load(c.data());
+    TrainingData d = TrainingData.load(c);
     var initial =
         org.tbps4j.model.TbpsModel.create(
             ModelFactory.modelConfig(c, d.classes().size(), d.vocabulary().size()));

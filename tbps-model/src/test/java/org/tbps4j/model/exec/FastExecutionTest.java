@@ -61,9 +61,10 @@ class FastExecutionTest {
   }
 
   private static ModelConfig micro() {
-    return ModelConfig.preset("micro", 6, 30)
-        .withEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
-        .withDropFraction(0.3);
+    return ModelConfig.preset("micro", 6, 30).toBuilder()
+        .optEsa(new ModelConfig.EsaConfig(true, 2, 0.5))
+        .optDropFraction(0.3)
+        .build();
   }
 
   private static List<MultiDataSet> batches(TbpsModel m, int count, int n) {
@@ -180,7 +181,7 @@ class FastExecutionTest {
 
   @Test
   void everyVariantTrainsBitIdentically() {
-    ModelConfig c = micro().withDropFraction(0);
+    ModelConfig c = micro().toBuilder().optDropFraction(0).build();
     List<FastExecution.Options> variants =
         List.of(
             FastExecution.Options.STOCK,
@@ -241,7 +242,7 @@ class FastExecutionTest {
 
   @Test
   void theSwitchOffMeansStockFitAndFirstStepsBuildTheGradientGraph() {
-    ModelConfig c = micro().withDropFraction(0);
+    ModelConfig c = micro().toBuilder().optDropFraction(0).build();
     TbpsModel a = model(c);
     TbpsModel b = model(c);
     List<MultiDataSet> batches = batches(a, 1, 4);
@@ -259,7 +260,7 @@ class FastExecutionTest {
 
   @Test
   void aBatchThatDoesNotMatchTheMappingIsRejected() {
-    ModelConfig c = micro().withDropFraction(0);
+    ModelConfig c = micro().toBuilder().optDropFraction(0).build();
     TbpsModel a = model(c);
     List<MultiDataSet> batches = batches(a, 1, 4);
     Quiet.run(() -> FastExecution.fit(a.sameDiff(), batches.get(0)));

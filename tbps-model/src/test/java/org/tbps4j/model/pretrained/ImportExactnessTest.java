@@ -56,11 +56,12 @@ class ImportExactnessTest {
     assertEquals(n * channels, ref.length);
 
     ModelConfig mc =
-        ModelConfig.preset(arch, 3, 20)
-            .withImageSize(h, w)
-            .withMaxLength(4)
-            .withTextEmbeddingSize(4)
-            .withEmbeddingDim(8);
+        ModelConfig.preset(arch, 3, 20).toBuilder()
+            .optImageSize(h, w)
+            .optMaxLength(4)
+            .optTextEmbeddingSize(4)
+            .optEmbeddingDim(8)
+            .build();
     INDArray x = Nd4j.create(images, new long[] {n, 3, h, w}, 'c');
     double scale = 0;
     for (float r : ref) {
@@ -78,7 +79,8 @@ class ImportExactnessTest {
     if (arch.equals("resnet18")) {
       // negative control: the same weights under SAME padding (windows shifted by one pixel on
       // even sizes) are refused by applyTo, and forced in they compute something else
-      try (TbpsModel same = TbpsModel.create(mc.withImagePadding(ModelConfig.ImagePadding.SAME))) {
+      try (TbpsModel same =
+          TbpsModel.create(mc.toBuilder().optImagePadding(ModelConfig.ImagePadding.SAME).build())) {
         IllegalArgumentException e =
             assertThrows(IllegalArgumentException.class, () -> bb.applyTo(same, "b.zip"));
         assertEquals(

@@ -156,7 +156,9 @@ class GallerySearchTest {
   @Test
   void embedderOutputIsNormalisedAndIndependentOfTheBatchSize() {
     ModelConfig c =
-        ModelConfig.preset("micro", 3, 12).withEsa(new ModelConfig.EsaConfig(true, 2, 1));
+        ModelConfig.preset("micro", 3, 12).toBuilder()
+            .optEsa(new ModelConfig.EsaConfig(true, 2, 1))
+            .build();
     TbpsModel model = TbpsModel.create(c);
     INDArray images = TestData.images(c, 5, 1, DataType.FLOAT);
     Embeddings a = new Embedder(model, 2).embedImagesWithSets(images);

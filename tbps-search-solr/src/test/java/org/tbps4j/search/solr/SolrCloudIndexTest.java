@@ -104,10 +104,11 @@ class SolrCloudIndexTest {
         Vocabulary.fromCaptions(List.of("a man in a red coat", "a woman in a blue skirt"), 1);
     TbpsModel m =
         TbpsModel.create(
-            ModelConfig.preset("micro", 4, vocab.size())
-                .withImageSize(32, 16)
-                .withMaxLength(8)
-                .withSeed(5));
+            ModelConfig.preset("micro", 4, vocab.size()).toBuilder()
+                .optImageSize(32, 16)
+                .optMaxLength(8)
+                .optSeed(5)
+                .build());
     m.putAttachment(ModelAttachments.VOCABULARY, vocab.toJson());
     m.putAttachment(ModelAttachments.PREPROCESSING, ImageSettings.imagenet(32, 16).toJson());
     m.save(file, false);

@@ -48,6 +48,7 @@ public final class ConfigLoader {
 
   private static ObjectMapper configure(ObjectMapper m) {
     return m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .registerModule(ConfigChoices.module())
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -224,6 +225,10 @@ public final class ConfigLoader {
   private static <T> T bind(Reader<T> r, String source, String text) {
     try {
       return r.read();
+    } catch (ConfigChoices.UnknownName e) {
+      // at the value itself: data.format, model.preset, optimizer.type, schedule.type
+      throw new IllegalArgumentException(
+          where(source, e.getLocation()) + e.getOriginalMessage(), e);
     } catch (UnrecognizedPropertyException e) {
       String known =
           e.getKnownPropertyIds() == null

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tbps4j.data.DatasetFormat;
+import org.tbps4j.model.ModelConfig;
+import org.tbps4j.train.schedule.WarmupSchedule;
 
 /**
  * A complete training run: data, model, loss mix, optimiser, schedule, stages, evaluation and
@@ -56,7 +59,6 @@ public record TrainConfig(
             ? new Model(
                 null, null, null, null, null, null, null, null, null, null, null, null, null)
             : model;
-    data = data.withSizesFrom(org.tbps4j.model.ModelConfig.preset(model.preset(), 1, 2));
     optimizer =
         optimizer == null
             ? new Optimizer(null, null, null, null, null, null, null, null)
@@ -65,7 +67,12 @@ public record TrainConfig(
     eval = eval == null ? new Eval(null, null, null, null) : eval;
     checkpoint = checkpoint == null ? new Checkpoint(null, null) : checkpoint;
     loss = loss == null ? List.of() : List.copyOf(loss);
-    long evalFloats = 3L * eval.batchSize() * data.imageHeight() * data.imageWidth();
+    // the sizes the run trains at: the data section's where it gives them, else the preset's
+    ModelConfig sizes = model.preset().config(1, 2);
+    int height = data.imageHeight() != null ? data.imageHeight() : sizes.imageHeight();
+    int width = data.imageWidth() != null ? data.imageWidth() : sizes.imageWidth();
+    Data.checkBatchFloats(height, width, data.p(), data.k());
+    long evalFloats = 3L * eval.batchSize() * height * width;
     if (evalFloats > Checks.MAX_ARRAY) {
       throw new IllegalArgumentException(
           "eval.batch_size × 3 × data.image_height × data.image_width = "
@@ -153,14 +160,49 @@ public record TrainConfig(
   }
 
   /**
+   * The image height the run trains at: {@code data.image_height} when the config gives it, else
+   * the model preset's (the one place the two are combined; the network and its image preprocessing
+   * take theirs from the model config built on it).
+   *
+   * @return {@code H} in pixels
+   */
+  public int imageHeight() {
+    return data.imageHeight() != null ? data.imageHeight() : presetSizes().imageHeight();
+  }
+
+  /**
+   * The image width the run trains at: {@code data.image_width} when given, else the preset's.
+   *
+   * @return {@code W} in pixels
+   */
+  public int imageWidth() {
+    return data.imageWidth() != null ? data.imageWidth() : presetSizes().imageWidth();
+  }
+
+  /**
+   * The word path's token length: {@code data.max_length} when given, else the preset's (a
+   * pretrained tower has its own, {@code model.text.max_length}).
+   *
+   * @return {@code L}
+   */
+  public int maxLength() {
+    return data.maxLength() != null ? data.maxLength() : presetSizes().maxLength();
+  }
+
+  private ModelConfig presetSizes() {
+    return model.preset().config(1, 2);
+  }
+
+  /**
    * Dataset, preprocessing and batching.
    *
-   * @param format {@code cuhk-pedes}, {@code icfg-pedes} or {@code rstpreid}
+   * @param format {@code cuhk-pedes} (default), {@code icfg-pedes} or {@code rstpreid} (the loader
+   *     parses the name; another one is refused naming the file, line and valid names)
    * @param root dataset root (relative paths are resolved against the working directory)
    * @param annotations annotation file name inside root (default: the format's usual name)
-   * @param imageHeight input height in pixels
-   * @param imageWidth input width in pixels
-   * @param maxLength tokens per caption (truncate/pad)
+   * @param imageHeight input height in pixels; null (left out): the model preset's
+   * @param imageWidth input width in pixels; null (left out): the model preset's
+   * @param maxLength tokens per caption (truncate/pad); null (left out): the model preset's
    * @param minWordCount vocabulary minimum count on the train split
    * @param p identities per batch
    * @param k samples per identity
@@ -180,7 +222,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Data(
-      String format,
+      DatasetFormat format,
       String root,
       String annotations,
       Integer imageHeight,
@@ -198,12 +240,10 @@ public record TrainConfig(
       String imageCheck) {
     /** Validates and fills defaults. */
     public Data {
-      format =
-          oneOf(
-              "data.format", format, "cuhk-pedes", List.of("cuhk-pedes", "icfg-pedes", "rstpreid"));
+      format = format == null ? DatasetFormat.CUHK_PEDES : format;
       root = required("data.root", root);
-      // sizes left out come from the model preset (TrainConfig's constructor fills them through
-      // withSizesFrom, which runs these checks again with the sizes set)
+      // sizes left out stay null: they come from the model preset (TrainConfig#imageHeight and
+      // the others), so that a config changed later, by --set or a sweep, follows its preset
       if (imageHeight != null) {
         Checks.atMost(
             "data.image_height",
@@ -232,15 +272,8 @@ public record TrainConfig(
                 + " images per batch is above the limit of "
                 + Checks.MAX_BATCH);
       }
-      long floats =
-          imageHeight == null || imageWidth == null ? 0 : 3L * imageHeight * imageWidth * p * k;
-      if (floats > Checks.MAX_ARRAY) {
-        throw new IllegalArgumentException(
-            "3 × data.image_height × data.image_width × data.p × data.k = "
-                + floats
-                + " floats per training batch is above "
-                + Checks.MAX_ARRAY
-                + " (one Java array): lower the image size or the batch");
+      if (imageHeight != null && imageWidth != null) {
+        checkBatchFloats(imageHeight, imageWidth, p, k);
       }
       similarIdentities = nonNegative("data.similar_identities", similarIdentities, 0);
       flip = flip == null || flip;
@@ -292,20 +325,23 @@ public record TrainConfig(
     }
 
     /**
-     * This section with the sizes it leaves out taken from a model preset: image height and width
-     * and the token length have one source of truth, the preset, unless the config sets them.
+     * This section with every size set: what a run's data side reads (the iterator's token length),
+     * never written back into a config. The sizes come from {@link TrainConfig#imageHeight()},
+     * {@link TrainConfig#imageWidth()} and {@link TrainConfig#maxLength()}.
      *
-     * @param preset the preset's model config
-     * @return a copy with every size set
+     * @param height {@code H}
+     * @param width {@code W}
+     * @param length {@code L}
+     * @return a copy with the three sizes set
      */
-    public Data withSizesFrom(org.tbps4j.model.ModelConfig preset) {
+    public Data withSizes(int height, int width, int length) {
       return new Data(
           format,
           root,
           annotations,
-          imageHeight != null ? imageHeight : preset.imageHeight(),
-          imageWidth != null ? imageWidth : preset.imageWidth(),
-          maxLength != null ? maxLength : preset.maxLength(),
+          height,
+          width,
+          length,
           minWordCount,
           p,
           k,
@@ -317,13 +353,28 @@ public record TrainConfig(
           lenient,
           imageCheck);
     }
+
+    /** One training batch's images must fit one Java array. */
+    static void checkBatchFloats(int height, int width, int p, int k) {
+      long floats = 3L * height * width * p * k;
+      if (floats > Checks.MAX_ARRAY) {
+        throw new IllegalArgumentException(
+            "3 × data.image_height × data.image_width × data.p × data.k = "
+                + floats
+                + " floats per training batch is above "
+                + Checks.MAX_ARRAY
+                + " (one Java array): lower the image size or the batch");
+      }
+    }
   }
 
   /**
    * The dual-path network. Values left out take the preset's defaults (see {@code
    * ModelConfig.preset}).
    *
-   * @param preset {@code micro} (tests), {@code tiny}, {@code resnet18} or {@code resnet50}
+   * @param preset {@code micro} (tests), {@code tiny} (default), {@code resnet18} or {@code
+   *     resnet50}: the architecture, and the image size and token length the data section leaves
+   *     out
    * @param embeddingDim shared embedding size D
    * @param textEmbeddingDim word embedding size E
    * @param dropFraction fraction of activations DROPPED in the heads (0.8 drops 80%)
@@ -342,7 +393,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Model(
-      String preset,
+      ModelConfig.Preset preset,
       Integer embeddingDim,
       Integer textEmbeddingDim,
       Double dropFraction,
@@ -358,8 +409,7 @@ public record TrainConfig(
     /** Validates; preset-dependent values stay null until mapped onto the preset. */
     public Model {
       text = text == null ? new Text(null, null, null, null, null, null, null, null) : text;
-      preset =
-          oneOf("model.preset", preset, "tiny", List.of("micro", "tiny", "resnet18", "resnet50"));
+      preset = preset == null ? ModelConfig.Preset.TINY : preset;
       if (embeddingDim != null) {
         positive("model.embedding_dim", embeddingDim, 0);
       }
@@ -383,7 +433,7 @@ public record TrainConfig(
         textPath = oneOf("model.text_path", textPath, null, List.of("conv", "bottleneck"));
       }
       if (image != null && image.pretrained() != null) {
-        if (!preset.equals("resnet18") && !preset.equals("resnet50")) {
+        if (preset != ModelConfig.Preset.RESNET18 && preset != ModelConfig.Preset.RESNET50) {
           throw new IllegalArgumentException(
               "model.image.pretrained needs preset resnet18 or resnet50 (torchvision's layouts),"
                   + " got preset '"
@@ -493,7 +543,7 @@ public record TrainConfig(
   /**
    * The optimiser.
    *
-   * @param type {@code adam} or {@code sgd} (SGD with momentum, optionally Nesterov)
+   * @param type {@code adam} (default) or {@code sgd} (SGD with momentum, optionally Nesterov)
    * @param lr base learning rate
    * @param weightDecay decoupled weight decay coefficient (0 = off)
    * @param beta1 Adam β1
@@ -504,7 +554,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Optimizer(
-      String type,
+      Optimizer.Type type,
       Double lr,
       Double weightDecay,
       Double beta1,
@@ -514,7 +564,7 @@ public record TrainConfig(
       Boolean nesterov) {
     /** Validates and fills defaults. */
     public Optimizer {
-      type = oneOf("optimizer.type", type, "adam", List.of("adam", "sgd"));
+      type = type == null ? Type.ADAM : type;
       lr = positive("optimizer.lr", lr, 1e-3);
       weightDecay = nonNegative("optimizer.weight_decay", weightDecay, 0.0);
       beta1 = fraction("optimizer.beta1", beta1, 0.9);
@@ -523,12 +573,41 @@ public record TrainConfig(
       momentum = fraction("optimizer.momentum", momentum, 0.9);
       nesterov = nesterov == null || nesterov;
     }
+
+    /** The optimiser kinds, by their config names. */
+    public enum Type {
+      /** Adam (β1, β2, ε). */
+      ADAM("adam"),
+      /** SGD with momentum, Nesterov's when {@code nesterov} is set. */
+      SGD("sgd");
+
+      private final String json;
+
+      Type(String json) {
+        this.json = json;
+      }
+
+      /**
+       * The config name.
+       *
+       * @return {@code adam} or {@code sgd}
+       */
+      public String json() {
+        return json;
+      }
+
+      @Override
+      public String toString() {
+        return json;
+      }
+    }
   }
 
   /**
    * The learning-rate schedule over the whole run (all stages), in epochs.
    *
-   * @param type {@code cosine}, {@code step} or {@code constant}
+   * @param type {@code cosine} (default), {@code step} or {@code constant} (the decay after
+   *     warm-up, {@link WarmupSchedule.Kind})
    * @param warmupEpochs linear warm-up from 0 (may be fractional)
    * @param minLr cosine floor
    * @param milestones step: epochs at which the rate is multiplied by gamma
@@ -541,7 +620,7 @@ public record TrainConfig(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Schedule(
-      String type,
+      WarmupSchedule.Kind type,
       Double warmupEpochs,
       Double minLr,
       List<Double> milestones,
@@ -556,7 +635,7 @@ public record TrainConfig(
         throw new IllegalArgumentException(
             "schedule.warmup_fraction must be < 1, got " + warmupFraction);
       }
-      type = oneOf("schedule.type", type, "cosine", List.of("cosine", "step", "constant"));
+      type = type == null ? WarmupSchedule.Kind.COSINE : type;
       warmupEpochs = nonNegative("schedule.warmup_epochs", warmupEpochs, 0.0);
       minLr = nonNegative("schedule.min_lr", minLr, 0.0);
       milestones = milestones == null ? List.of() : List.copyOf(milestones);

@@ -48,7 +48,7 @@ class ConfigLoaderTest {
     assertEquals(7L, c.seed());
     assertEquals(64, c.data().imageHeight());
     assertEquals(8, c.data().batchSize());
-    assertEquals("cuhk-pedes", c.data().format());
+    assertEquals("cuhk-pedes", c.data().format().cliName());
     assertEquals(3, c.data().minWordCount());
     assertEquals(0.2, c.model().dropFraction());
     assertEquals(null, c.model().embeddingDim());
@@ -162,5 +162,100 @@ class ConfigLoaderTest {
     TrainConfig d = ConfigLoader.override(c, List.of("loss.cmpm.weight=2"));
     assertEquals(2.0, d.loss().get(0).weight());
     assertEquals(1.0, c.loss().get(0).weight());
+  }
+
+  /** The message of loading a file with this text, with the temporary folder removed. */
+  private String refusal(String text, List<String> overrides) throws Exception {
+    Path f = write(text);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ConfigLoader.load(f, overrides));
+    return e.getMessage().replace(dir.toString(), "DIR");
+  }
+
+  @Test
+  void unknownNamesOfEveryChoiceNameTheFileTheLineOfTheValueAndTheValidNames() throws Exception {
+    assertEquals(
+        "DIR/c.yaml:4:11: data.format: unknown value 'cuhk' (valid: cuhk-pedes, icfg-pedes,"
+            + " rstpreid)",
+        refusal(BASE.replace("  root: data/x", "  format: cuhk\n  root: data/x"), List.of()));
+    assertEquals(
+        "DIR/c.yaml:10:11: model.preset: unknown value 'huge' (valid: micro, tiny, resnet18,"
+            + " resnet50)",
+        refusal(BASE.replace("preset: tiny", "preset: huge"), List.of()));
+    assertEquals(
+        "DIR/c.yaml:15:19: optimizer.type: unknown value 'adm' (valid: adam, sgd)",
+        refusal(BASE.replace("type: adam", "type: adm"), List.of()));
+    assertEquals(
+        "DIR/c.yaml:16:18: schedule.type: unknown value 'cosin' (valid: cosine, step, constant)",
+        refusal(BASE.replace("type: cosine", "type: cosin"), List.of()));
+    // names are matched exactly, as documented; a number is a name that is not valid either
+    assertEquals(
+        "DIR/c.yaml:4:11: data.format: unknown value 'CUHK-PEDES' (valid: cuhk-pedes, icfg-pedes,"
+            + " rstpreid)",
+        refusal(BASE.replace("  root: data/x", "  format: CUHK-PEDES\n  root: data/x"), List.of()));
+    assertEquals(
+        "DIR/c.yaml:10:11: model.preset: unknown value '3' (valid: micro, tiny, resnet18,"
+            + " resnet50)",
+        refusal(BASE.replace("preset: tiny", "preset: 3"), List.of()));
+    // a list where a name belongs is the wrong type, at the list
+    String list = refusal(BASE.replace("type: adam", "type: [adam]"), List.of());
+    assertTrue(list.startsWith("DIR/c.yaml:15:19: optimizer.type: wrong type ("), list);
+    // --set overrides name the file and the setting (the value has no line of its own)
+    assertEquals(
+        "DIR/c.yaml (after --set overrides): schedule.type: unknown value 'linear' (valid: cosine,"
+            + " step, constant)",
+        refusal(BASE, List.of("schedule.type=linear")));
+    assertEquals(
+        "DIR/c.yaml (after --set overrides): optimizer.type: unknown value 'lamb' (valid: adam,"
+            + " sgd)",
+        refusal(BASE, List.of("optimizer.type=lamb")));
+    assertEquals(
+        "DIR/c.yaml (after --set overrides): data.format: unknown value 'icfg' (valid: cuhk-pedes,"
+            + " icfg-pedes, rstpreid)",
+        refusal(BASE, List.of("data.format=icfg")));
+    TrainConfig c = ConfigLoader.load(write(BASE), List.of());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ConfigLoader.override(c, List.of("model.preset=resnet34")));
+    assertEquals(
+        "overrides [model.preset=resnet34]: model.preset: unknown value 'resnet34' (valid: micro,"
+            + " tiny, resnet18, resnet50)",
+        e.getMessage());
+  }
+
+  @Test
+  void choicesAreTypedHaveDefaultsAndAreWrittenBackByName() throws Exception {
+    TrainConfig c = ConfigLoader.load(write(BASE), List.of());
+    assertEquals(org.tbps4j.data.DatasetFormat.CUHK_PEDES, c.data().format());
+    assertEquals(org.tbps4j.model.ModelConfig.Preset.TINY, c.model().preset());
+    assertEquals(TrainConfig.Optimizer.Type.ADAM, c.optimizer().type());
+    assertEquals(org.tbps4j.train.schedule.WarmupSchedule.Kind.COSINE, c.schedule().type());
+    TrainConfig d =
+        ConfigLoader.load(
+            write(BASE),
+            List.of(
+                "data.format=rstpreid",
+                "model.preset=micro",
+                "optimizer.type=sgd",
+                "schedule.type=step"));
+    assertEquals(org.tbps4j.data.DatasetFormat.RSTPREID, d.data().format());
+    assertEquals(org.tbps4j.model.ModelConfig.Preset.MICRO, d.model().preset());
+    assertEquals(TrainConfig.Optimizer.Type.SGD, d.optimizer().type());
+    assertEquals(org.tbps4j.train.schedule.WarmupSchedule.Kind.STEP, d.schedule().type());
+    String yaml = ConfigLoader.toYaml(d);
+    for (String line : List.of("format: rstpreid", "preset: micro", "type: sgd", "type: step")) {
+      assertTrue(yaml.contains(line), yaml);
+    }
+    assertEquals(d, ConfigLoader.parse(yaml, "written"));
+    assertEquals("micro", ConfigLoader.valueAt(d, "model.preset").asText());
+    // left out: the documented defaults
+    TrainConfig e =
+        ConfigLoader.parse(
+            "data: {root: x}\nloss: [{name: cmpm}]\nstages: [{epochs: 1}]\n", "minimal");
+    assertEquals(org.tbps4j.data.DatasetFormat.CUHK_PEDES, e.data().format());
+    assertEquals(org.tbps4j.model.ModelConfig.Preset.TINY, e.model().preset());
+    assertEquals(TrainConfig.Optimizer.Type.ADAM, e.optimizer().type());
+    assertEquals(org.tbps4j.train.schedule.WarmupSchedule.Kind.COSINE, e.schedule().type());
   }
 }

@@ -46,8 +46,8 @@ class ShippedConfigsTest {
         assertFalse(mix.terms().isEmpty(), f.toString());
       }
       ModelConfig mc = ModelFactory.modelConfig(c, 100, 500);
-      assertEquals(c.data().imageHeight(), mc.imageHeight(), f.toString());
-      assertEquals(c.data().maxLength(), mc.maxLength(), f.toString());
+      assertEquals(c.imageHeight(), mc.imageHeight(), f.toString());
+      assertEquals(c.maxLength(), mc.maxLength(), f.toString());
     }
   }
 
