@@ -21,6 +21,7 @@ import org.tbps4j.search.index.IndexHit;
 import org.tbps4j.search.index.IndexInfo;
 import org.tbps4j.search.index.SearchMode;
 import org.tbps4j.search.index.VectorIndex;
+import org.tbps4j.train.report.Html;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,7 +146,7 @@ public final class IndexQueryCommand implements Callable<Integer> {
         .append("<style>body{font-family:sans-serif;margin:24px}.hit{display:inline-block;")
         .append("margin:6px;text-align:center;font-size:12px;width:110px;overflow:hidden}")
         .append(".hit img{height:160px;display:block;margin:auto}</style></head><body><h1>")
-        .append(esc(query))
+        .append(Html.escape(query))
         .append("</h1>");
     int rank = 1;
     for (IndexHit hit : hits) {
@@ -167,17 +168,9 @@ public final class IndexQueryCommand implements Callable<Integer> {
           .append(". ")
           .append(String.format(Locale.ROOT, "%.3f", hit.score()))
           .append("<br>")
-          .append(esc(hit.image().path()))
+          .append(Html.escape(hit.image().path()))
           .append("</div>");
     }
     return h.append("</body></html>\n").toString();
-  }
-
-  private static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;")
-        .replace("'", "&#39;");
   }
 }

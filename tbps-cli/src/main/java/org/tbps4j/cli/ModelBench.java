@@ -1,14 +1,10 @@
 package org.tbps4j.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.tbps4j.bench.model.ModelBenchmark;
 import org.tbps4j.model.ModelConfig;
-import org.tbps4j.model.bench.ModelBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,12 +19,10 @@ import picocli.CommandLine.Spec;
     name = "model",
     mixinStandardHelpOptions = true,
     description = {
-      "Forward (both embeddings, inference mode) and forward+backward+update (one fit step with a"
-          + " stand-in matching loss) time per preset, on random inputs.",
+      "Forward (both embeddings, inference mode) and forward+backward+update (one fit step with an"
+          + " instance + SDM loss) time per preset, on random inputs.",
     })
 public final class ModelBench implements Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(ModelBench.class);
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -68,7 +62,7 @@ public final class ModelBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<ModelConfig> configs = new ArrayList<>();
     for (String p : presets) {
       ModelConfig c = ModelConfig.preset(p, sizes.classes, sizes.vocab);
       if (image != null) {
@@ -81,42 +75,11 @@ public final class ModelBench implements Callable<Integer> {
       if (esa) {
         c = c.toBuilder().optEsa(new ModelConfig.EsaConfig(true, 4, 1.0)).build();
       }
-      LOG.info(
-          "model bench {}: batch {}, {}x{} images, {} tokens",
-          p,
-          batch,
-          c.imageHeight(),
-          c.imageWidth(),
-          c.maxLength());
-      ModelBenchmark.Result r = ModelBenchmark.run(c, batch, warmup, repeats, sizes.seed);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("preset", r.preset());
-      row.put("batch", r.batch());
-      row.put("image", r.imageHeight() + "x" + r.imageWidth());
-      row.put("tokens", r.maxLength());
-      row.put("esa", esa);
-      row.put("parameters", r.parameters());
-      row.put("build_seconds", round(r.buildSeconds()));
-      row.put("first_step_seconds", round(r.firstStepSeconds()));
-      row.put("forward_seconds", round(r.forwardSeconds()));
-      row.put("train_step_seconds", round(r.trainStepSeconds()));
-      row.put("forward_pairs_per_second", Math.round(r.batch() / r.forwardSeconds()));
-      row.put("train_pairs_per_second", Math.round(r.batch() / r.trainStepSeconds()));
-      row.put("peak_rss_mib", Math.round(ProcessMemory.peakRssMiB()));
-      rows.add(row);
-      System.gc();
+      configs.add(c);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("benchmark", "model");
-    out.put("threads", Runtime.getRuntime().availableProcessors());
-    out.put("warmup", warmup);
-    out.put("repeats", repeats);
-    out.put("results", rows);
-    spec.commandLine().getOut().println(Json.write(out));
+    spec.commandLine()
+        .getOut()
+        .println(Json.write(ModelBenchmark.report(configs, batch, warmup, repeats, sizes.seed)));
     return CliErrors.EXIT_OK;
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 1000) / 1000.0;
   }
 }

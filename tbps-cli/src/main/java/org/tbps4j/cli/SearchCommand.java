@@ -25,6 +25,7 @@ import org.tbps4j.model.search.Gallery;
 import org.tbps4j.model.search.Progress;
 import org.tbps4j.search.ImageItem;
 import org.tbps4j.search.ModelBundle;
+import org.tbps4j.train.report.Html;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -251,7 +252,7 @@ public final class SearchCommand implements Callable<Integer> {
         .append(THUMB_HEIGHT)
         .append("px;display:block}</style>")
         .append("</head><body><h1>")
-        .append(esc(query))
+        .append(Html.escape(query))
         .append("</h1>");
     for (int i = 0; i < hits.size(); i++) {
       Gallery.Hit hit = hits.get(i);
@@ -263,7 +264,7 @@ public final class SearchCommand implements Callable<Integer> {
           .append(". ")
           .append(String.format(Locale.ROOT, "%.3f", hit.score()))
           .append("<br>")
-          .append(esc(hit.path()))
+          .append(Html.escape(hit.path()))
           .append("</div>");
     }
     return h.append("</body></html>\n").toString();
@@ -286,13 +287,6 @@ public final class SearchCommand implements Callable<Integer> {
       LOG.warn("no thumbnail for {}: {}", ImageFiles.printable(path), e.getMessage());
       return "";
     }
-  }
-
-  private static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
   }
 
   /** The query as the vocabulary's ids {@code [1, L]}. */

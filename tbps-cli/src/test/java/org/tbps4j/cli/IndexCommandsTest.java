@@ -132,6 +132,32 @@ class IndexCommandsTest {
     assertEquals(4, n);
   }
 
+  /** The page shows the query as text: every HTML special character goes through {@code Html}. */
+  @Test
+  void theHtmlPageEscapesTheQuery() throws Exception {
+    String q = "a <b>red</b> coat & \"blue\" bag, the girl's";
+    Path html = dir.resolve("escaped.html");
+    CliRun r =
+        CliRun.of(
+            "index",
+            "query",
+            "--index",
+            index.toString(),
+            "--query",
+            q,
+            "-k",
+            "2",
+            "--html",
+            html.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    String page = Files.readString(html);
+    assertTrue(
+        page.contains(
+            "<h1>a &lt;b&gt;red&lt;/b&gt; coat &amp; &quot;blue&quot; bag, the girl&#39;s</h1>"),
+        page.substring(0, Math.min(800, page.length())));
+    assertTrue(!page.contains("<b>red"), "the query's markup must not reach the page");
+  }
+
   @Test
   void badInputIsExitTwoWithAMessage() throws Exception {
     Path other = MicroModel.save(dir.resolve("other.zip"), 2);

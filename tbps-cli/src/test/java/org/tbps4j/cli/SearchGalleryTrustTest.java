@@ -161,6 +161,23 @@ class SearchGalleryTrustTest {
     assertEquals(80, thumb.getWidth());
   }
 
+  /** A stored path with markup in its name is shown as text: every special character escaped. */
+  @Test
+  void aStoredPathIsEscapedInThePage() throws Exception {
+    Path gdir = Files.createDirectories(dir.resolve("markup"));
+    String name = "<i onmouseover=\"x()\">it's & co</i>.png";
+    SearchFixture.png(gdir.resolve(name), 16, 32, Color.RED);
+    Path g = SearchFixture.gallery(gdir.resolve("gallery.zip"), List.of(name), null);
+    Path page = gdir.resolve("page.html");
+    CliRun r = search(g, page);
+    assertEquals(0, r.exitCode(), r.err());
+    String html = Files.readString(page);
+    assertTrue(
+        html.contains("&lt;i onmouseover=&quot;x()&quot;&gt;it&#39;s &amp; co&lt;/i&gt;.png</div>"),
+        html.replaceAll("base64,[^\"]*", "base64,..."));
+    assertFalse(html.contains("<i "), "the name's markup must not reach the page");
+  }
+
   @Test
   void aPlantedFolderCacheIsNotTrustedWithPathsOutsideTheFolder() throws Exception {
     Path folder = Files.createDirectories(dir.resolve("planted"));

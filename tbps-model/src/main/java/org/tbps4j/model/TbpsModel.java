@@ -18,10 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -543,31 +539,20 @@ public final class TbpsModel implements AutoCloseable {
       manifest.put("updaterState", withUpdaterState);
       manifest.put("imageBackboneFrozen", isImageBackboneFrozen());
       manifest.putPOJO("attachments", new ArrayList<>(attachments.keySet()));
-      AtomicFiles.write(
+      ManifestZip.write(
           file,
-          out -> {
-            ZipOutputStream zip = new ZipOutputStream(out);
-            putEntry(
-                zip, MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-            putEntry(zip, CONFIG, config.toJson().getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry(GRAPH));
-            Files.copy(graphTmp, zip);
-            zip.closeEntry();
+          MANIFEST,
+          manifest,
+          zip -> {
+            zip.put(CONFIG, config.toJson().getBytes(StandardCharsets.UTF_8));
+            zip.put(GRAPH, graphTmp);
             for (Map.Entry<String, byte[]> e : attachments.entrySet()) {
-              putEntry(zip, ATTACHMENTS + e.getKey(), e.getValue());
+              zip.put(ATTACHMENTS + e.getKey(), e.getValue());
             }
-            zip.finish();
           });
     } finally {
       Files.deleteIfExists(graphTmp);
     }
-  }
-
-  private static void putEntry(ZipOutputStream zip, String name, byte[] content)
-      throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
-    zip.write(content);
-    zip.closeEntry();
   }
 
   /**
@@ -596,67 +581,64 @@ public final class TbpsModel implements AutoCloseable {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "model file not found");
     }
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      JsonNode manifest = JSON.readTree(read(zip, file, MANIFEST));
-      if (!FORMAT.equals(manifest.path("format").asText())) {
-        throw new IllegalArgumentException(
-            file
-                + ": "
-                + MANIFEST
-                + " has format '"
-                + manifest.path("format").asText()
-                + "', expected '"
-                + FORMAT
-                + "'");
-      }
-      int version = manifest.path("formatVersion").asInt(-1);
-      if (version != FORMAT_VERSION) {
-        throw new IllegalArgumentException(
-            file
-                + ": model format version "
-                + version
-                + " is not supported (this code reads "
-                + FORMAT_VERSION
-                + ")");
-      }
-      ModelConfig config;
-      try {
-        config = ModelConfig.fromJson(new String(read(zip, file, CONFIG), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(file + ": " + CONFIG + ": " + e.getMessage(), e);
-      }
-      DataType type = DataType.valueOf(manifest.path("dataType").asText("FLOAT"));
-      // a loaded batchnorm op must be the trainable class, also in a JVM that has not built a
-      // graph yet (resuming from a checkpoint); see docs/samediff-m2.1.md, note 1
-      org.tbps4j.model.layers.FusedBatchNorm.install();
-      // what SameDiff.load(File) does, from memory: no temporary file anywhere
-      SameDiff sd =
-          SameDiff.fromFlatBuffers(
-              java.nio.ByteBuffer.wrap(read(zip, file, GRAPH)), loadUpdaterState);
-      for (String required :
-          List.of(
-              GraphNames.IMAGE_EMBEDDING,
-              GraphNames.TEXT_EMBEDDING,
-              GraphNames.IMAGE_EMBEDDING_INFERENCE,
-              GraphNames.TEXT_EMBEDDING_INFERENCE)) {
-        if (!sd.hasVariable(required)) {
-          throw new IllegalArgumentException(
-              file + ": " + GRAPH + " has no variable '" + required + "'");
-        }
-      }
-      TbpsModel model = new TbpsModel(sd, config, type);
-      for (JsonNode n : manifest.path("attachments")) {
-        String name = n.asText();
-        model.putAttachment(name, read(zip, file, ATTACHMENTS + name));
-      }
-      return model;
-    } catch (ZipException e) {
-      throw new IllegalArgumentException(
-          file + ": not a TBPS4J model file (" + e.getMessage() + ")", e);
-    }
+    return ManifestZip.read(
+        file, MANIFEST, "TBPS4J model file", zip -> read(zip, loadUpdaterState));
   }
 
-  private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
-    return ZipEntries.read(zip, file, entry); // size-limited: a zip bomb is refused
+  private static TbpsModel read(ManifestZip.Opened zip, boolean loadUpdaterState)
+      throws IOException {
+    Path file = zip.file();
+    JsonNode manifest = zip.manifest();
+    if (!FORMAT.equals(manifest.path("format").asText())) {
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + MANIFEST
+              + " has format '"
+              + manifest.path("format").asText()
+              + "', expected '"
+              + FORMAT
+              + "'");
+    }
+    int version = manifest.path("formatVersion").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new IllegalArgumentException(
+          file
+              + ": model format version "
+              + version
+              + " is not supported (this code reads "
+              + FORMAT_VERSION
+              + ")");
+    }
+    ModelConfig config;
+    try {
+      config = ModelConfig.fromJson(new String(zip.entry(CONFIG), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + CONFIG + ": " + e.getMessage(), e);
+    }
+    DataType type = DataType.valueOf(manifest.path("dataType").asText("FLOAT"));
+    // a loaded batchnorm op must be the trainable class, also in a JVM that has not built a
+    // graph yet (resuming from a checkpoint); see docs/samediff-m2.1.md, note 1
+    org.tbps4j.model.layers.FusedBatchNorm.install();
+    // what SameDiff.load(File) does, from memory: no temporary file anywhere
+    SameDiff sd =
+        SameDiff.fromFlatBuffers(java.nio.ByteBuffer.wrap(zip.entry(GRAPH)), loadUpdaterState);
+    for (String required :
+        List.of(
+            GraphNames.IMAGE_EMBEDDING,
+            GraphNames.TEXT_EMBEDDING,
+            GraphNames.IMAGE_EMBEDDING_INFERENCE,
+            GraphNames.TEXT_EMBEDDING_INFERENCE)) {
+      if (!sd.hasVariable(required)) {
+        throw new IllegalArgumentException(
+            file + ": " + GRAPH + " has no variable '" + required + "'");
+      }
+    }
+    TbpsModel model = new TbpsModel(sd, config, type);
+    for (JsonNode n : manifest.path("attachments")) {
+      String name = n.asText();
+      model.putAttachment(name, zip.entry(ATTACHMENTS + name));
+    }
+    return model;
   }
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.tbps4j.model.bench.MatchingLoss;
 
 /**
  * The whole tiny network, built once with the fused batch-norm and once with the composed one (same

@@ -10,7 +10,6 @@ import org.nd4j.autodiff.validation.GradCheckUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tbps4j.model.bench.MatchingLoss;
 
 /**
  * Float64 gradient checks of the whole micro model (every parameter of both paths, both heads, the

@@ -21,7 +21,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tbps4j.model.bench.MatchingLoss;
 import org.tbps4j.model.search.Embedder;
 import org.tbps4j.model.search.Embeddings;
 

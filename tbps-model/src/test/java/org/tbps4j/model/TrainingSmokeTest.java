@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tbps4j.model.bench.MatchingLoss;
 
 /** End to end: the tiny preset learns a fixed batch with the stand-in loss through {@code fit}. */
 class TrainingSmokeTest {

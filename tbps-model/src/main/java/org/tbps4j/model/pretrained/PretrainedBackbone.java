@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,19 +15,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.GraphNames;
+import org.tbps4j.model.ManifestZip;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.TbpsModel;
-import org.tbps4j.model.ZipEntries;
 
 /**
  * An image backbone's weights in our variable names and layouts, ready to be copied into a model of
@@ -229,22 +224,17 @@ public final class PretrainedBackbone {
    */
   public void save(Path file) throws IOException {
     ObjectNode meta = metadata(true);
-    AtomicFiles.write(
+    ManifestZip.write(
         file,
-        out -> {
-          ZipOutputStream zip = new ZipOutputStream(out);
-          zip.putNextEntry(new ZipEntry(META_ENTRY));
-          zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
-          zip.closeEntry();
+        META_ENTRY,
+        meta,
+        zip -> {
           int i = 0;
           for (Tensor t : tensors.values()) {
-            zip.putNextEntry(new ZipEntry("tensors/" + i++ + ".f32"));
             ByteBuffer b = ByteBuffer.allocate(4 * t.data().length).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(t.data());
-            zip.write(b.array());
-            zip.closeEntry();
+            zip.put("tensors/" + i++ + ".f32", b.array());
           }
-          zip.finish();
         });
   }
 
@@ -261,53 +251,46 @@ public final class PretrainedBackbone {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such backbone file");
     }
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      JsonNode meta;
-      try {
-        meta =
-            JSON.readTree(
-                new String(ZipEntries.read(zip, file, META_ENTRY), StandardCharsets.UTF_8));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalArgumentException(file + ": " + META_ENTRY + " is not JSON", e);
-      }
-      if (!FORMAT.equals(meta.path("format").asText())) {
-        throw new IllegalArgumentException(
-            file + ": not a backbone file (" + META_ENTRY + " has no format '" + FORMAT + "')");
-      }
-      if (meta.path("version").asInt(-1) != VERSION) {
-        throw new IllegalArgumentException(
-            file
-                + ": backbone file version "
-                + meta.path("version")
-                + ", this build reads "
-                + VERSION);
-      }
-      float[] mean = floats(meta.path("normalisation").path("mean"), file, "normalisation.mean");
-      float[] std = floats(meta.path("normalisation").path("std"), file, "normalisation.std");
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
-      for (JsonNode t : meta.path("tensors")) {
-        String name = t.path("name").asText();
-        long[] shape = new long[t.path("shape").size()];
-        for (int d = 0; d < shape.length; d++) {
-          shape[d] = t.path("shape").get(d).asLong();
-        }
-        byte[] bytes = ZipEntries.read(zip, file, t.path("entry").asText());
-        float[] data = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
-        try {
-          tensors.put(name, new Tensor(shape, data));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              file + ": tensor '" + name + "': " + e.getMessage(), e);
-        }
-      }
-      String preset = meta.path("preset").asText();
-      TorchvisionLayout.of(preset); // a preset with a torchvision counterpart
-      return new PretrainedBackbone(
-          preset, meta.path("source").asText(), meta.path("mapping").asText(), mean, std, tensors);
-    } catch (java.util.zip.ZipException e) {
-      throw new IllegalArgumentException(file + ": not a zip file (" + e.getMessage() + ")", e);
+    return ManifestZip.read(file, META_ENTRY, "zip file", PretrainedBackbone::read);
+  }
+
+  private static PretrainedBackbone read(ManifestZip.Opened zip) throws IOException {
+    Path file = zip.file();
+    JsonNode meta = zip.manifest();
+    if (!FORMAT.equals(meta.path("format").asText())) {
+      throw new IllegalArgumentException(
+          file + ": not a backbone file (" + META_ENTRY + " has no format '" + FORMAT + "')");
     }
+    if (meta.path("version").asInt(-1) != VERSION) {
+      throw new IllegalArgumentException(
+          file
+              + ": backbone file version "
+              + meta.path("version")
+              + ", this build reads "
+              + VERSION);
+    }
+    float[] mean = floats(meta.path("normalisation").path("mean"), file, "normalisation.mean");
+    float[] std = floats(meta.path("normalisation").path("std"), file, "normalisation.std");
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (JsonNode t : meta.path("tensors")) {
+      String name = t.path("name").asText();
+      long[] shape = new long[t.path("shape").size()];
+      for (int d = 0; d < shape.length; d++) {
+        shape[d] = t.path("shape").get(d).asLong();
+      }
+      byte[] bytes = zip.entry(t.path("entry").asText());
+      float[] data = new float[bytes.length / 4];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
+      try {
+        tensors.put(name, new Tensor(shape, data));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": tensor '" + name + "': " + e.getMessage(), e);
+      }
+    }
+    String preset = meta.path("preset").asText();
+    TorchvisionLayout.of(preset); // a preset with a torchvision counterpart
+    return new PretrainedBackbone(
+        preset, meta.path("source").asText(), meta.path("mapping").asText(), mean, std, tensors);
   }
 
   private static float[] floats(JsonNode a, Path file, String field) {

@@ -11,16 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.eval.ChunkedRetrieval;
-import org.tbps4j.model.AtomicFiles;
-import org.tbps4j.model.ZipEntries;
+import org.tbps4j.model.ManifestZip;
 
 /**
  * A searchable gallery: L2-normalised image embeddings with their person ids and image paths, and
@@ -331,23 +326,16 @@ public final class Gallery {
     }
     ArrayNode ps = meta.putArray("paths");
     paths.forEach(ps::add);
-    AtomicFiles.write(
+    ManifestZip.write(
         file,
-        out -> {
-          ZipOutputStream zip = new ZipOutputStream(out);
-          put(zip, META, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
-          put(zip, EMBEDDINGS, Nd4j.toNpyByteArray(embeddings));
+        META,
+        meta,
+        zip -> {
+          zip.put(EMBEDDINGS, Nd4j.toNpyByteArray(embeddings));
           if (sets != null) {
-            put(zip, SETS, Nd4j.toNpyByteArray(sets));
+            zip.put(SETS, Nd4j.toNpyByteArray(sets));
           }
-          zip.finish();
         });
-  }
-
-  private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
-    zip.putNextEntry(new ZipEntry(name));
-    zip.write(content);
-    zip.closeEntry();
   }
 
   /**
@@ -363,75 +351,76 @@ public final class Gallery {
     if (!Files.exists(file)) {
       throw new NoSuchFileException(file.toString(), null, "gallery file not found");
     }
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      JsonNode meta = JSON.readTree(ZipEntries.read(zip, file, META));
-      if (!FORMAT.equals(meta.path("format").asText())
-          || meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
-        throw new IllegalArgumentException(
-            file + ": " + META + " is not a " + FORMAT + " version " + FORMAT_VERSION + " file");
-      }
-      long size = meta.path("size").asLong(-1);
-      long dim = meta.path("dim").asLong(-1);
-      long m = meta.path("sets").asLong(0);
-      if (size < 1 || dim < 1 || m < 0) {
-        throw new IllegalArgumentException(
-            file + ": " + META + ": size, dim and sets must be positive numbers");
-      }
-      INDArray emb = Npy.read(ZipEntries.read(zip, file, EMBEDDINGS), file + ": " + EMBEDDINGS);
-      requireShape(file, EMBEDDINGS, emb, new long[] {size, dim});
-      INDArray sets = null;
-      if (m > 0) {
-        sets = Npy.read(ZipEntries.read(zip, file, SETS), file + ": " + SETS);
-        requireShape(file, SETS, sets, new long[] {size, m, dim});
-      }
-      JsonNode storedIds = meta.path("personIds");
-      if (storedIds.size() != size || meta.path("paths").size() != size) {
+    return ManifestZip.read(file, META, "gallery file", Gallery::read);
+  }
+
+  private static Gallery read(ManifestZip.Opened zip) throws IOException {
+    Path file = zip.file();
+    JsonNode meta = zip.manifest();
+    if (!FORMAT.equals(meta.path("format").asText())
+        || meta.path("formatVersion").asInt(-1) != FORMAT_VERSION) {
+      throw new IllegalArgumentException(
+          file + ": " + META + " is not a " + FORMAT + " version " + FORMAT_VERSION + " file");
+    }
+    long size = meta.path("size").asLong(-1);
+    long dim = meta.path("dim").asLong(-1);
+    long m = meta.path("sets").asLong(0);
+    if (size < 1 || dim < 1 || m < 0) {
+      throw new IllegalArgumentException(
+          file + ": " + META + ": size, dim and sets must be positive numbers");
+    }
+    INDArray emb = Npy.read(zip.entry(EMBEDDINGS), file + ": " + EMBEDDINGS);
+    requireShape(file, EMBEDDINGS, emb, new long[] {size, dim});
+    INDArray sets = null;
+    if (m > 0) {
+      sets = Npy.read(zip.entry(SETS), file + ": " + SETS);
+      requireShape(file, SETS, sets, new long[] {size, m, dim});
+    }
+    JsonNode storedIds = meta.path("personIds");
+    if (storedIds.size() != size || meta.path("paths").size() != size) {
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + META
+              + " lists "
+              + storedIds.size()
+              + " person ids and "
+              + meta.path("paths").size()
+              + " paths for a gallery of "
+              + size);
+    }
+    long[] ids = new long[storedIds.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = storedIds.get(i).asLong();
+    }
+    List<String> paths = new ArrayList<>();
+    JsonNode stored = meta.path("paths");
+    for (int i = 0; i < stored.size(); i++) {
+      JsonNode n = stored.get(i);
+      String why = n.isTextual() ? pathProblem(n.asText()) : "is not a string";
+      if (why != null) {
         throw new IllegalArgumentException(
             file
                 + ": "
                 + META
-                + " lists "
-                + storedIds.size()
-                + " person ids and "
-                + meta.path("paths").size()
-                + " paths for a gallery of "
-                + size);
+                + ": paths["
+                + i
+                + "] \""
+                + printable(n.asText())
+                + "\" "
+                + why
+                + " (gallery paths are relative to the gallery's folder); refused");
       }
-      long[] ids = new long[storedIds.size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = storedIds.get(i).asLong();
-      }
-      List<String> paths = new ArrayList<>();
-      JsonNode stored = meta.path("paths");
-      for (int i = 0; i < stored.size(); i++) {
-        JsonNode n = stored.get(i);
-        String why = n.isTextual() ? pathProblem(n.asText()) : "is not a string";
-        if (why != null) {
-          throw new IllegalArgumentException(
-              file
-                  + ": "
-                  + META
-                  + ": paths["
-                  + i
-                  + "] \""
-                  + printable(n.asText())
-                  + "\" "
-                  + why
-                  + " (gallery paths are relative to the gallery's folder); refused");
-        }
-        paths.add(n.asText());
-      }
-      JsonNode key = meta.get("key");
-      return new Gallery(
-          emb,
-          ids,
-          paths,
-          sets,
-          meta.path("lambda").asDouble(),
-          key != null && key.isTextual() ? key.asText() : null);
-    } catch (ZipException e) {
-      throw new IllegalArgumentException(file + ": not a gallery file (" + e.getMessage() + ")", e);
+      paths.add(n.asText());
     }
+    JsonNode key = meta.get("key");
+    return new Gallery(
+        emb,
+        ids,
+        paths,
+        sets,
+        meta.path("lambda").asDouble(),
+        key != null && key.isTextual() ? key.asText() : null);
   }
 
   private static void requireShape(Path file, String entry, INDArray a, long[] want) {

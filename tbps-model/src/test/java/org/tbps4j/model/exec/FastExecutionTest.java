@@ -28,11 +28,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.tbps4j.model.GraphNames;
+import org.tbps4j.model.MatchingLoss;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
 import org.tbps4j.model.TestData;
-import org.tbps4j.model.bench.MatchingLoss;
 
 /**
  * {@link FastExecution} against the stock {@code SameDiff.fit}: two copies of a model (same seed)

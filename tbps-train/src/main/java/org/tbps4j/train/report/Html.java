@@ -1,8 +1,9 @@
 package org.tbps4j.train.report;
 
 /**
- * The project's one HTML escaper: the evaluation report, the sweep report and the dashboard's own
- * pages put every text that came from data, configs or run directories through it.
+ * The project's one HTML escaper: the evaluation report, the sweep report, the dashboard's own
+ * pages and the result pages of {@code tbps search --html} and {@code tbps index query --html} put
+ * every text that came from data, configs, queries or run directories through it.
  */
 public final class Html {
   private Html() {}

@@ -1,15 +1,16 @@
-package org.tbps4j.model.bench;
+package org.tbps4j.model;
 
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
-import org.tbps4j.model.GraphNames;
-import org.tbps4j.model.TbpsModel;
 
 /**
- * A simple stand-in training objective for benchmarks and smoke tests (the real losses live in
- * tbps-loss): a symmetric contrastive matching term over the batch's cosine matrix plus the
- * instance (shared-classifier) cross-entropy of both paths,
+ * The training objective of tbps-model's own tests (gradient checks, save/load and resume, fused
+ * versus composed batch-norm, the fast executor, the training smoke test): a fixed, simple loss
+ * that reaches every parameter of both paths, the classifier and the ESA head, so that these tests
+ * need no other module (tbps-model does not depend on tbps-loss, where the real losses live; see
+ * docs/architecture.md). A symmetric contrastive matching term over the batch's cosine matrix plus
+ * the instance (shared-classifier) cross-entropy of both paths,
  *
  * <pre>
  *   S = X̂ T̂ᵀ / τ,   L = −mean diag(logsoftmax_rows(S)) − mean diag(logsoftmax_rows(Sᵀ))

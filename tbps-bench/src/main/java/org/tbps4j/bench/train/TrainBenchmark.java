@@ -1,4 +1,4 @@
-package org.tbps4j.train.bench;
+package org.tbps4j.bench.train;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,12 +10,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.FixedSchedule;
+import org.tbps4j.bench.FlopCounter;
+import org.tbps4j.bench.OpTimer;
 import org.tbps4j.model.GraphNames;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
-import org.tbps4j.model.bench.FlopCounter;
-import org.tbps4j.model.bench.OpTimer;
 import org.tbps4j.model.exec.FastExecution;
 import org.tbps4j.train.ModelFactory;
 import org.tbps4j.train.TrainingGraph;

@@ -1,4 +1,4 @@
-package org.tbps4j.model.bench;
+package org.tbps4j.bench;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package org.tbps4j.model.bench;
+package org.tbps4j.bench;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package org.tbps4j.cli;
+package org.tbps4j.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package org.tbps4j.model.bench;
+package org.tbps4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

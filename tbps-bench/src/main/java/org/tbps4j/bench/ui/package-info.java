@@ -1,0 +1,5 @@
+/**
+ * What the training dashboard's listener costs per step ({@link
+ * org.tbps4j.bench.ui.DashboardBenchmark}).
+ */
+package org.tbps4j.bench.ui;
