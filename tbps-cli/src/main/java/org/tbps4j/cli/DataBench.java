@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.DatasetFormat;
@@ -213,13 +212,7 @@ public final class DataBench implements Callable<Integer> {
     if (!it.hasNext()) {
       it.reset();
     }
-    MultiDataSet m = it.next();
-    for (var a : m.getFeatures()) {
-      a.close();
-    }
-    for (var a : m.getLabels()) {
-      a.close();
-    }
+    it.next().close();
   }
 
   private Map<String, Object> decodeBench(PedesDataset ds, ImageSettings settings)
