@@ -7,10 +7,13 @@
 #   [JOBS=N] bench/compare-losses.sh [OUT_DIR] [EPOCHS] [SEEDS]
 #
 # Defaults: OUT_DIR=bench-out/compare-losses, EPOCHS from configs/quickstart.yaml, SEEDS="1 2 3",
-# JOBS=1. With JOBS=2 two runs train at once, each with OMP_NUM_THREADS=1: on 2 cores the tiny model
+# JOBS=1, SIZE=64x32 (the tiny preset's image size, which the quickstart trains at). With JOBS=2
+# two runs train at once, each with OMP_NUM_THREADS=1: on 2 cores the tiny model
 # trains about as fast on one thread as on two, so this halves the wall time of the table (the per-run
 # wall times in the table are then those of a run sharing the machine with another).
-# A finished run (OUT_DIR/<mix>-s<seed>/metrics.json with test metrics) is not run again.
+# A finished run (OUT_DIR/<mix>-s<seed>/metrics.json with test metrics) is not run again. The jar and
+# the quickstart config are copied to OUT_DIR/jar first, so rebuilding the project while it runs
+# changes nothing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/bench-out/compare-losses}"
@@ -19,16 +22,20 @@ seeds="${3:-1 2 3}"
 data="$out/data"
 mkdir -p "$out"
 tbps="$root/tbps"
+# shellcheck source=jar-snapshot.sh
+. "$root/bench/jar-snapshot.sh"
+snapshot_jar "$root" "$out" "$root/configs/quickstart.yaml"
+config="$out/jar/quickstart.yaml"
 
-size=$(awk '/image_height:/{h=$2} /image_width:/{w=$2} END{print h "x" w}' "$root/configs/quickstart.yaml")
-if [ ! -f "$data/reid_raw.json" ]; then
+size="${SIZE:-64x32}"
+if [ ! -f "$data/oracle.json" ]; then
   "$tbps" synth --out "$data" --ids 1000 --size "$size" --seed 42
 fi
 
 declare -A mixes
 mixes[dual-path]='[{name: ranking, weight: 2, params: {margin: 1.0}}, {name: instance, weight: 1, params: {text_weight: 0.5}}]'
 mixes[cmpm-cmpc]='[{name: cmpm, weight: 1}, {name: cmpc, weight: 1}]'
-mixes[mam-psw]='[{name: cmpm, weight: 1}, {name: cmpc, weight: 0.8}, {name: mam, weight: 0.2}, {name: psw, weight: 1}]'
+mixes[mam-psw]='[{name: cmpm, weight: 1}, {name: cmpc, weight: 0.8}, {name: mam, weight: 0.2, params: {m: 4}}, {name: psw, weight: 1}]'
 mixes[sn]='[{name: sn, weight: 1}, {name: instance, weight: 1}]'
 mixes[asm-esa]='[{name: asm, weight: 1}, {name: instance, weight: 1}]'
 mixes[sdm]='[{name: sdm, weight: 1}, {name: instance, weight: 1}]'
@@ -43,7 +50,7 @@ run_one() {
   [ -n "$epochs" ] && extra+=(--set "stages.joint.epochs=$epochs")
   local start
   start=$(date +%s)
-  "$tbps" train --config "$root/configs/quickstart.yaml" --out "$run" \
+  "$tbps" train --config "$config" --out "$run" \
     --set "data.root=$data" --set "seed=$seed" --set "loss=${mixes[$mix]}" "${extra[@]}" \
     > "$run.out" 2> "$run.err" || { echo "run $run failed, see $run.err" >&2; return 1; }
   echo "$(( $(date +%s) - start ))" > "$run/wall_seconds"
@@ -54,7 +61,6 @@ jobs_max="${JOBS:-1}"
 if [ "$jobs_max" -gt 1 ]; then
   export OMP_NUM_THREADS=1
 fi
-"$tbps" --version > /dev/null # build the jar once, before any parallel run
 failed=0
 for mix in $order; do
   for seed in $seeds; do
@@ -76,10 +82,11 @@ done
 python3 - "$out" $order <<'PY'
 import json, sys, os
 out, mixes = sys.argv[1], sys.argv[2:]
-print("| loss mix | test R@1 | test mAP | val R@1 (best) | wall time per run |")
-print("|---|---|---|---|---|")
+oracle = json.load(open(os.path.join(out, "data", "oracle.json")))["R@1"]
+print("| loss mix | test R@1 | % of the oracle (%.2f) | test mAP | val R@1 (best) | steps | wall time per run |" % oracle)
+print("|---|---|---|---|---|---|---|")
 for mix in mixes:
-    r1, ap, val, wall = [], [], [], []
+    r1, ap, val, wall, steps = [], [], [], [], []
     for d in sorted(os.listdir(out)):
         if not d.startswith(mix + "-s") or not os.path.isdir(os.path.join(out, d)):
             continue
@@ -87,9 +94,11 @@ for mix in mixes:
         r1.append(m["test"]["R@1"]); ap.append(m["test"]["mAP"])
         val.append(max(v["R@1"] for v in m["validation"]))
         wall.append(float(open(os.path.join(out, d, "wall_seconds")).read()))
+        steps.append(max((i["iteration"] for i in m.get("iterations", [])), default=0) + 1)
     if not r1:
         continue
     f = lambda xs: "%.1f ± %.1f" % (sum(xs) / len(xs), (max(xs) - min(xs)) / 2)
-    print("| %s | %s | %s | %s | %.0f s |" % (mix, f(r1), f(ap), f(val), sum(wall) / len(wall)))
+    print("| %s | %s | %s | %s | %s | %d–%d | %.0f s |" % (mix, f(r1), f([100 * x / oracle for x in r1]),
+          f(ap), f(val), min(steps), max(steps), sum(wall) / len(wall)))
 print("\n(%d seeds per mix; ± is half the range)" % len(r1))
 PY

@@ -5,7 +5,7 @@
 # oracle, per candidate the mean over datasets and seeds, and its spread. Used to choose the quickstart
 # recipe (issue 16) by its mean over differently drawn worlds and seeds, never by one world.
 #
-#   bench/recipe-screen.sh OUT_DIR BASE_CONFIG CANDIDATES_FILE "DATA_DIR..." "SEED..."
+#   [JOBS=N] bench/recipe-screen.sh OUT_DIR BASE_CONFIG CANDIDATES_FILE "DATA_DIR..." "SEED..."
 #
 # CANDIDATES_FILE: one candidate per line, `name|--set a=b --set c=d` (an empty right side trains
 # BASE_CONFIG unchanged). DATA_DIR: folders written by `tbps synth` (they hold oracle.json). A finished
@@ -18,6 +18,11 @@ mkdir -p "$out"
 # shellcheck source=jar-snapshot.sh
 . "$root/bench/jar-snapshot.sh"
 snapshot_jar "$root" "$out"
+# JOBS=2 trains two runs at once with one thread each (on 2 cores the tiny network trains about as
+# fast on one thread as on two, and a fixed step count makes the result independent of the load)
+jobs_max="${JOBS:-1}"
+if [ "$jobs_max" -gt 1 ]; then export OMP_NUM_THREADS=1; fi
+failed=0
 while IFS='|' read -r name sets; do
   case "$name" in ''|\#*) continue ;; esac
   for d in $datas; do
@@ -25,13 +30,16 @@ while IFS='|' read -r name sets; do
       run="$out/$name/$(basename "$(dirname "$d")")-$(basename "$d")-s$s"
       if [ -f "$run/metrics.json" ] && grep -q '"test"' "$run/metrics.json"; then continue; fi
       rm -rf "$run"; mkdir -p "$(dirname "$run")"
+      while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || failed=1; done
       echo "== $name on $d seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
       # shellcheck disable=SC2086
-      "$root/tbps" train --config "$base" --out "$run" --set "data.root=$d" --set "seed=$s" $sets \
-        >"$run.log" 2>&1 || { echo "run $run failed, see $run.log" >&2; exit 1; }
+      ( "$root/tbps" train --config "$base" --out "$run" --set "data.root=$d" --set "seed=$s" $sets \
+          </dev/null >"$run.log" 2>&1 || { echo "run $run failed, see $run.log" >&2; exit 1; } ) &
     done
   done
 done <"$cands"
+while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || failed=1; done
+[ "$failed" = 0 ] || { echo "some runs failed" >&2; exit 1; }
 python3 - "$out" "$cands" "$datas" "$seeds" <<'PY'
 import json, os, sys
 out, cands, datas, seeds = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
