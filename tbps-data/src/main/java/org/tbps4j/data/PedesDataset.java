@@ -1,35 +1,17 @@
 package org.tbps4j.data;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import org.tbps4j.data.image.ImageDecodeException;
-import org.tbps4j.data.image.ImageDecoder;
 import org.tbps4j.data.image.ImageFiles;
-import org.tbps4j.data.image.ImageLoader;
-import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.text.Tokenizer;
 import org.tbps4j.data.text.Vocabulary;
 
@@ -49,6 +31,12 @@ import org.tbps4j.data.text.Vocabulary;
  * for one, that many train identities move to val: the train ids sorted ascending, shuffled by
  * {@code Collections.shuffle(ids, new java.util.Random(valSeed))}, the first N taken. Same file and
  * options → same split.
+ *
+ * <p>Loading is four steps, each in its own class: reading the annotation file ({@code
+ * AnnotationReading}), carving val out of train ({@code ValCarving}), checking the image files
+ * ({@code ImageChecks}, confined to the dataset by {@code ImageRoots}) and checking the dataset as
+ * a whole ({@code DatasetChecks}, which also words {@link #requireUsable()}'s refusal). This class
+ * holds the result and what is derived from it (classes, vocabulary, the annotation file's hash).
  */
 public final class PedesDataset {
 
@@ -65,7 +53,7 @@ public final class PedesDataset {
   private final Skipped skipped;
   private final int carvedValIds;
   private volatile String sha256;
-  private volatile Path[] realRoots; // {root, root/imageDir} with links resolved, when first needed
+  private volatile ImageRoots imageRoots; // resolved when first needed
 
   private PedesDataset(
       DatasetFormat format,
@@ -128,311 +116,21 @@ public final class PedesDataset {
       throw new NoSuchFileException(root.toString(), null, "dataset root is not a directory");
     }
     Path file = annotations != null ? annotations : format.findAnnotations(root);
-    List<Problem> problems = new ArrayList<>();
-    Map<Split, List<ImageRecord>> bySplit = new EnumMap<>(Split.class);
-    for (Split s : Split.values()) {
-      bySplit.put(s, new ArrayList<>());
-    }
-    int skippedEntries;
-    int skippedCaptions;
-    int duplicates;
-    try (PedesRecordReader reader = format.newReader(options)) {
-      reader.initialize(file);
-      while (reader.hasNextEntry()) {
-        ImageRecord r = reader.nextEntry();
-        bySplit.get(r.split()).add(r);
-      }
-      problems.addAll(reader.problems());
-      skippedCaptions = reader.skippedCaptions();
-      duplicates =
-          (int) problems.stream().filter(p -> p.kind() == ProblemKind.DUPLICATE_IMAGE).count();
-      skippedEntries = reader.skippedEntries() - duplicates;
-    }
-    int carved = carveVal(format, options, bySplit);
-    int badImages = checkImages(root, options, bySplit, problems);
+    AnnotationReading.Result read = AnnotationReading.read(format, file, options);
+    Map<Split, List<ImageRecord>> bySplit = read.bySplit();
+    List<Problem> problems = read.problems();
+    int carved = ValCarving.carve(format, options, bySplit);
+    int badImages = ImageChecks.check(root, options, bySplit, problems);
     boolean readingStopped =
         problems.stream()
             .anyMatch(
                 p -> p.kind() == ProblemKind.MALFORMED_JSON || p.kind() == ProblemKind.NO_SPLIT);
     if (!readingStopped) { // an empty train split would only repeat the fatal problem
-      datasetChecks(bySplit, problems, options, file);
+      DatasetChecks.check(bySplit, problems, file);
     }
-    Skipped skipped = new Skipped(skippedEntries, skippedCaptions, duplicates, badImages);
+    Skipped skipped =
+        new Skipped(read.skippedEntries(), read.skippedCaptions(), read.duplicates(), badImages);
     return new PedesDataset(format, root, file, options, bySplit, problems, skipped, carved);
-  }
-
-  private static int carveVal(
-      DatasetFormat format, ReadOptions options, Map<Split, List<ImageRecord>> bySplit) {
-    TreeSet<Long> trainIds = new TreeSet<>();
-    for (ImageRecord r : bySplit.get(Split.TRAIN)) {
-      trainIds.add(r.personId());
-    }
-    boolean hasVal = !bySplit.get(Split.VAL).isEmpty();
-    int n = options.valIds();
-    if (n == ReadOptions.FORMAT_DEFAULT) {
-      n =
-          format.hasValSplit() || hasVal || trainIds.size() < 2
-              ? 0
-              : Math.max(1, (int) Math.round(DEFAULT_VAL_FRACTION * trainIds.size()));
-    }
-    if (n == 0) {
-      return 0;
-    }
-    if (hasVal) {
-      throw new IllegalArgumentException(
-          "the data already has a val split ("
-              + bySplit.get(Split.VAL).size()
-              + " images); carving val identities out of train (--val-ids "
-              + n
-              + ") is only for data without one");
-    }
-    if (n >= trainIds.size()) {
-      throw new IllegalArgumentException(
-          "cannot move "
-              + n
-              + " train identities to val: train has "
-              + trainIds.size()
-              + " (at most "
-              + (trainIds.size() - 1)
-              + ")");
-    }
-    List<Long> shuffled = new ArrayList<>(trainIds);
-    Collections.shuffle(shuffled, new Random(options.valSeed()));
-    Set<Long> val = new HashSet<>(shuffled.subList(0, n));
-    List<ImageRecord> keep = new ArrayList<>();
-    for (ImageRecord r : bySplit.get(Split.TRAIN)) {
-      if (val.contains(r.personId())) {
-        bySplit.get(Split.VAL).add(r.inSplit(Split.VAL));
-      } else {
-        keep.add(r);
-      }
-    }
-    bySplit.put(Split.TRAIN, keep);
-    return n;
-  }
-
-  /** Checks image files; drops bad ones; returns how many were dropped. */
-  private static int checkImages(
-      Path root, ReadOptions options, Map<Split, List<ImageRecord>> bySplit, List<Problem> out) {
-    if (options.imageCheck() == ImageCheck.NONE) {
-      return 0;
-    }
-    List<ImageRecord> all = new ArrayList<>();
-    for (Split s : Split.values()) {
-      all.addAll(bySplit.get(s));
-    }
-    Problem[] found = new Problem[all.size()];
-    Path[] real = realRoots(root, options.imageDir());
-    IntStream.range(0, all.size())
-        .parallel()
-        .forEach(i -> found[i] = checkImage(root, real, all.get(i), options));
-    Set<String> bad = new HashSet<>();
-    List<Problem> imageProblems = new ArrayList<>();
-    for (Problem p : found) {
-      if (p != null) {
-        imageProblems.add(p);
-      }
-    }
-    imageProblems.sort(java.util.Comparator.comparingInt(Problem::entry));
-    for (int i = 0; i < found.length; i++) {
-      if (found[i] != null) {
-        bad.add(all.get(i).imagePath());
-      }
-    }
-    if (!bad.isEmpty()) {
-      for (Split s : Split.values()) {
-        bySplit.get(s).removeIf(r -> bad.contains(r.imagePath()));
-      }
-    }
-    mergeByEntry(out, imageProblems);
-    return bad.size();
-  }
-
-  private static Problem checkImage(
-      Path root, Path[] realRoots, ImageRecord r, ReadOptions options) {
-    Path f = root.resolve(r.imagePath());
-    ProblemKind kind = null;
-    String message = null;
-    String unsafe = null;
-    try {
-      imageFile(realRoots, root, options.imageDir(), r.imagePath());
-    } catch (ImageFiles.UnsafeImagePathException e) {
-      unsafe = e.getMessage();
-    } catch (IOException e) {
-      // missing or unreadable: reported below
-    }
-    if (unsafe != null) {
-      return new Problem(
-          ProblemKind.UNSAFE_PATH,
-          ProblemKind.UNSAFE_PATH.severity(options),
-          r.entryIndex(),
-          f.toString(),
-          -1,
-          -1,
-          unsafe + " (always rejected, even with --skip-bad-images)");
-    } else if (!Files.isRegularFile(f)) {
-      kind = ProblemKind.MISSING_IMAGE;
-      message = "image file " + r.imagePath() + " does not exist";
-    } else if (options.imageCheck() == ImageCheck.HEADER) {
-      String why = headerProblem(f);
-      if (why != null) {
-        kind = ProblemKind.UNREADABLE_IMAGE;
-        message = "image file " + r.imagePath() + " cannot be read: " + why;
-      }
-    } else if (options.imageCheck() == ImageCheck.DECODE) {
-      try {
-        new ImageLoader(ImageSettings.imagenet(8, 8), ImageDecoder.DEFAULT).decodeRgb(f);
-      } catch (ImageDecodeException e) {
-        kind = ProblemKind.UNREADABLE_IMAGE;
-        message = "image file " + r.imagePath() + " cannot be decoded: " + reason(e);
-      } catch (IOException e) {
-        kind = ProblemKind.UNREADABLE_IMAGE;
-        message = "image file " + r.imagePath() + " cannot be read: " + e;
-      }
-    }
-    if (kind == null) {
-      return null;
-    }
-    String action =
-        options.skipBadImages()
-            ? "; skipped (--skip-bad-images)"
-            : "; training refuses the dataset unless bad images are skipped (--skip-bad-images)";
-    return new Problem(
-        kind, kind.severity(options), r.entryIndex(), f.toString(), -1, -1, message + action);
-  }
-
-  private static String reason(ImageDecodeException e) {
-    String m = e.getMessage();
-    int i = m.indexOf(": ");
-    return i >= 0 ? m.substring(i + 2) : m;
-  }
-
-  /** Returns null when the header can be read, else the reason. */
-  private static String headerProblem(Path f) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
-      if (in == null) {
-        return "cannot open it";
-      }
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        return "not a known image format (jpg, png, bmp, ...)";
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        int w = reader.getWidth(0);
-        int h = reader.getHeight(0);
-        if (w < 1 || h < 1) {
-          return "empty image (" + w + "x" + h + ")";
-        }
-        try {
-          ImageFiles.checkPixels(f, w, h);
-        } catch (ImageDecodeException e) {
-          return reason(e);
-        }
-        return null;
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      return String.valueOf(e.getMessage());
-    }
-  }
-
-  private static void datasetChecks(
-      Map<Split, List<ImageRecord>> bySplit, List<Problem> out, ReadOptions options, Path file) {
-    List<Problem> extra = new ArrayList<>();
-    // identities in several splits
-    Map<Long, Map<Split, Integer>> where = new TreeMap<>();
-    for (Split s : Split.values()) {
-      for (ImageRecord r : bySplit.get(s)) {
-        where
-            .computeIfAbsent(r.personId(), k -> new EnumMap<>(Split.class))
-            .putIfAbsent(s, r.entryIndex());
-      }
-    }
-    for (Map.Entry<Long, Map<Split, Integer>> e : where.entrySet()) {
-      if (e.getValue().size() > 1) {
-        StringBuilder sb = new StringBuilder("person id " + e.getKey() + " appears in ");
-        List<String> parts = new ArrayList<>();
-        e.getValue().forEach((s, entry) -> parts.add(s + " (entry " + entry + ")"));
-        sb.append(String.join(" and ", parts))
-            .append(": splits should be by identity (evaluation would see training people)");
-        extra.add(problem(ProblemKind.ID_IN_SEVERAL_SPLITS, Severity.WARNING, -1, file, sb));
-      }
-    }
-    // identities with a single sample (train)
-    Map<Long, int[]> samples = new LinkedHashMap<>();
-    Map<Long, Integer> firstEntry = new HashMap<>();
-    for (ImageRecord r : bySplit.get(Split.TRAIN)) {
-      samples.computeIfAbsent(r.personId(), k -> new int[1])[0] += r.captions().size();
-      firstEntry.putIfAbsent(r.personId(), r.entryIndex());
-    }
-    for (Map.Entry<Long, int[]> e : samples.entrySet()) {
-      if (e.getValue()[0] == 1) {
-        extra.add(
-            problem(
-                ProblemKind.SINGLE_SAMPLE_IDENTITY,
-                Severity.NOTE,
-                firstEntry.get(e.getKey()),
-                file,
-                "train person id "
-                    + e.getKey()
-                    + " has a single image-caption sample; kept (the P×K sampler repeats it)"));
-      }
-    }
-    mergeByEntry(out, extra.stream().filter(p -> p.entry() >= 0).toList());
-    out.addAll(extra.stream().filter(p -> p.entry() < 0).toList());
-    for (Split s : Split.values()) {
-      boolean noCaptions = bySplit.get(s).stream().allMatch(r -> r.captions().isEmpty());
-      if (bySplit.get(s).isEmpty() || (s == Split.TRAIN && noCaptions)) {
-        Severity sev = s == Split.TRAIN ? Severity.ERROR : Severity.WARNING;
-        String what = bySplit.get(s).isEmpty() ? "no images" : "no captions";
-        out.add(
-            problem(
-                ProblemKind.EMPTY_SPLIT,
-                sev,
-                -1,
-                file,
-                "split "
-                    + s
-                    + " has "
-                    + what
-                    + (s == Split.TRAIN ? "; training needs it" : "; it cannot be evaluated")));
-      }
-    }
-  }
-
-  private static Problem problem(
-      ProblemKind kind, Severity sev, int entry, Path file, CharSequence message) {
-    return new Problem(kind, sev, entry, file.toString(), -1, -1, message.toString());
-  }
-
-  /** Inserts entry-ordered problems into an entry-ordered list (entry −1 stays last). */
-  private static void mergeByEntry(List<Problem> into, List<Problem> add) {
-    if (add.isEmpty()) {
-      return;
-    }
-    List<Problem> merged = new ArrayList<>(into.size() + add.size());
-    int i = 0;
-    int j = 0;
-    while (i < into.size() || j < add.size()) {
-      if (j >= add.size()) {
-        merged.add(into.get(i++));
-      } else if (i >= into.size()) {
-        merged.add(add.get(j++));
-      } else if (key(into.get(i)) <= key(add.get(j))) {
-        merged.add(into.get(i++));
-      } else {
-        merged.add(add.get(j++));
-      }
-    }
-    into.clear();
-    into.addAll(merged);
-  }
-
-  private static long key(Problem p) {
-    return p.entry() < 0 ? Long.MAX_VALUE : p.entry();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -495,12 +193,12 @@ public final class PedesDataset {
    * @throws IOException on other file-system errors
    */
   public Path imageFile(String imagePath) throws IOException {
-    Path[] real = realRoots;
-    if (real == null) {
-      real = realRoots(root, options.imageDir());
-      realRoots = real;
+    ImageRoots roots = imageRoots;
+    if (roots == null) {
+      roots = new ImageRoots(root, options.imageDir());
+      imageRoots = roots;
     }
-    return imageFile(real, root, options.imageDir(), imagePath);
+    return roots.imageFile(imagePath);
   }
 
   /**
@@ -520,32 +218,7 @@ public final class PedesDataset {
       throw new ImageFiles.UnsafeImagePathException(
           "image path \"" + ImageFiles.printable(imagePath) + "\" " + why + "; refused");
     }
-    return imageFile(realRoots(root, imageDir), root, imageDir, imagePath);
-  }
-
-  private static Path imageFile(Path[] realRoots, Path root, String imageDir, String imagePath)
-      throws IOException {
-    boolean inImageDir = !imageDir.isEmpty() && imagePath.startsWith(imageDir + "/");
-    Path confine = inImageDir ? realRoots[1] : realRoots[0];
-    if (confine == null) { // the image directory does not exist: so does no image in it
-      throw new NoSuchFileException(root.resolve(imagePath).toString());
-    }
-    return ImageFiles.inside(confine, root.resolve(imagePath), imagePath);
-  }
-
-  private static Path[] realRoots(Path root, String imageDir) {
-    Path[] out = new Path[2];
-    try {
-      out[0] = root.toRealPath();
-    } catch (IOException e) {
-      out[0] = null;
-    }
-    try {
-      out[1] = imageDir.isEmpty() ? out[0] : root.resolve(imageDir).toRealPath();
-    } catch (IOException e) {
-      out[1] = null;
-    }
-    return out;
+    return new ImageRoots(root, imageDir).imageFile(imagePath);
   }
 
   /**
@@ -630,42 +303,7 @@ public final class PedesDataset {
     if (errors.isEmpty()) {
       return this;
     }
-    StringBuilder sb =
-        new StringBuilder(
-            format
-                + " dataset "
-                + root
-                + " is not usable: "
-                + errors.size()
-                + (errors.size() == 1 ? " error" : " errors"));
-    int shown = Math.min(10, errors.size());
-    for (int i = 0; i < shown; i++) {
-      sb.append(System.lineSeparator())
-          .append("  ")
-          .append(errors.get(i).kind().jsonName())
-          .append(": ")
-          .append(errors.get(i).describe());
-    }
-    if (errors.size() > shown) {
-      sb.append(System.lineSeparator())
-          .append("  ... and ")
-          .append(errors.size() - shown)
-          .append(" more (tbps data validate lists them all)");
-    }
-    Set<ProblemKind> kinds = new HashSet<>();
-    errors.forEach(p -> kinds.add(p.kind()));
-    if (kinds.contains(ProblemKind.MISSING_FIELD)
-        || kinds.contains(ProblemKind.WRONG_TYPE)
-        || kinds.contains(ProblemKind.BAD_VALUE)
-        || kinds.contains(ProblemKind.DUPLICATE_KEY)) {
-      sb.append(System.lineSeparator())
-          .append("(lenient reading, --lenient, skips entries with missing or wrong fields)");
-    }
-    if (kinds.contains(ProblemKind.MISSING_IMAGE) || kinds.contains(ProblemKind.UNREADABLE_IMAGE)) {
-      sb.append(System.lineSeparator())
-          .append("(--skip-bad-images skips missing or unreadable images)");
-    }
-    throw new IllegalArgumentException(sb.toString());
+    throw new IllegalArgumentException(DatasetChecks.refusal(format, root, errors));
   }
 
   /**
@@ -704,16 +342,7 @@ public final class PedesDataset {
   public String annotationSha256() throws IOException {
     String h = sha256;
     if (h == null) {
-      try (InputStream in = Files.newInputStream(annotationFile)) {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[1 << 16];
-        for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-          md.update(buf, 0, n);
-        }
-        h = HexFormat.of().formatHex(md.digest());
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      h = FileDigest.sha256(annotationFile);
       sha256 = h;
     }
     return h;

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.datavec.api.writable.Writable;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.CuhkPedesRecordReader;
 import org.tbps4j.data.DatasetFormat;
@@ -18,6 +17,7 @@ import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.iter.TrainingBatch;
 import org.tbps4j.data.text.Vocabulary;
 
 /**
@@ -31,8 +31,9 @@ import org.tbps4j.data.text.Vocabulary;
  *       silently dropped.
  *   <li>{@link PedesDataset} reads the whole dataset (splits, vocabulary, class indices) and checks
  *       it is usable for training.
- *   <li>{@link PkTrainingIterator} hands out batches of P identities × K image–caption pairs:
- *       images {@code [P·K, 3, H, W]}, tokens {@code [P·K, L]}, class indices {@code [P·K]}.
+ *   <li>{@link PkTrainingIterator} hands out batches of P identities × K image–caption pairs, each
+ *       a {@link TrainingBatch}: images {@code [P·K, 3, H, W]}, tokens {@code [P·K, L]}, class
+ *       indices {@code [P·K]}.
  * </ol>
  *
  * Run it with a dataset folder as argument, or without one to generate synthetic people.
@@ -107,10 +108,10 @@ public final class Ex2ReadDataAndIterateBatches {
         if (!it.hasNext()) {
           it.reset(); // next epoch
         }
-        MultiDataSet batch = it.next();
-        imageShape = batch.getFeatures(0).shape();
-        tokenShape = batch.getFeatures(1).shape();
-        int[] y = batch.getLabels(0).toIntVector();
+        TrainingBatch batch = it.next();
+        imageShape = batch.images().shape();
+        tokenShape = batch.tokens().shape();
+        int[] y = batch.labels().toIntVector();
         labels.add(y);
         System.out.printf(
             "batch %d: images %s, tokens %s, classes %s%n",

@@ -16,6 +16,7 @@ import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.iter.TrainingBatch;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.loss.LossInputs;
 import org.tbps4j.loss.LossMix;
@@ -129,9 +130,8 @@ public final class Ex3TrainATinyDualPath {
         if (!it.hasNext()) {
           it.reset(); // next epoch
         }
-        MultiDataSet b = it.next();
-        MultiDataSet trainingBatch =
-            model.trainingBatch(b.getFeatures(0), b.getFeatures(1), b.getLabels(0));
+        TrainingBatch b = it.next();
+        MultiDataSet trainingBatch = model.trainingBatch(b.images(), b.tokens(), b.labels());
         // the first fit builds the gradient graph and prints a line per op: keep it quiet
         long start = System.nanoTime();
         Quiet.run(() -> sd.fit(trainingBatch));
@@ -154,8 +154,8 @@ public final class Ex3TrainATinyDualPath {
   }
 
   /** A batch of the iterator as the graph's placeholders (images, tokens, labels). */
-  private static Map<String, INDArray> placeholders(TbpsModel model, MultiDataSet batch) {
-    return model.inputs(batch.getFeatures(0), batch.getFeatures(1), batch.getLabels(0));
+  private static Map<String, INDArray> placeholders(TbpsModel model, TrainingBatch batch) {
+    return model.inputs(batch.images(), batch.tokens(), batch.labels());
   }
 
   /** {@code loss/total} of one batch: a forward pass of the training outputs. */

@@ -32,7 +32,7 @@ import org.tbps4j.model.layers.TokenFeatureHead;
  *     (the paper's 0.8 drops 80%; note DL4J's {@code dropOut(p)} takes the retain probability)
  * @param esa the embedding-set-alignment head
  * @param textShift whether training places each sentence at a random offset inside the padded
- *     length ({@link TokenShift}); never applied at inference
+ *     length (tbps-data's {@code TokenShift}, applied by the training iterator); never at inference
  * @param uniqueTokenCapacity 0 = one-hot lookup of every token ({@code [N·L, V] × [V, E]}); {@code
  *     U > 0} = two-step lookup over at most {@code U} distinct ids per batch ({@code [U, V] × [V,
  *     E]} then {@code [N·L, U] × [U, E]}), cheaper when {@code U ≪ V}; see {@link TokenInputs}

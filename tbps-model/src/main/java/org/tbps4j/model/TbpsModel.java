@@ -275,10 +275,12 @@ public final class TbpsModel implements AutoCloseable {
 
   /**
    * A paired batch as a MultiDataSet whose features follow {@link #featureNames()} and labels
-   * {@link #labelNames()} (apply {@link TokenShift} to the tokens first when training with shift).
+   * {@link #labelNames()}: the one place where named arrays (a training batch's images, tokens and
+   * labels, already augmented) become the positional form {@code SameDiff.fit} and {@code
+   * FastExecution.fit} need, matching {@link #trainingConfig}'s mapping.
    *
    * @param images {@code [N, 3, H, W]}
-   * @param tokens {@code [N, L]}
+   * @param tokens {@code [N, L]} (or a tower's packed features, see {@link #textInputs})
    * @param labels {@code [N]}
    * @return the batch for {@code SameDiff.fit}
    */

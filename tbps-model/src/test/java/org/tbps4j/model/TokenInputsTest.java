@@ -2,14 +2,11 @@ package org.tbps4j.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,34 +49,6 @@ class TokenInputsTest {
         "the batch has 4 distinct token ids but uniqueTokenCapacity is 3 (raise"
             + " uniqueTokenCapacity or use smaller batches)",
         e.getMessage());
-  }
-
-  @Test
-  void shiftMovesTheSentenceAndReachesEveryOffset() {
-    int[] row = {7, 8, 9, 0, 0, 0};
-    SplittableRandom r = new SplittableRandom(1);
-    Set<Integer> offsets = new HashSet<>();
-    for (int i = 0; i < 200; i++) {
-      int[] s = TokenShift.shift(row, r);
-      int off = 0;
-      while (s[off] == 0) {
-        off++;
-      }
-      assertArrayEquals(new int[] {7, 8, 9}, java.util.Arrays.copyOfRange(s, off, off + 3));
-      assertEquals(3, java.util.Arrays.stream(s).filter(x -> x != 0).count());
-      offsets.add(off);
-    }
-    assertEquals(Set.of(0, 1, 2, 3), offsets);
-    assertArrayEquals(new int[6], TokenShift.shift(new int[6], r));
-    int[] full = {1, 2, 3, 4, 5, 6};
-    assertArrayEquals(full, TokenShift.shift(full, r));
-  }
-
-  @Test
-  void shiftIsSeeded() {
-    INDArray t = TestData.tokens(MICRO.toBuilder().optMaxLength(8).build(), 16, 3);
-    assertEquals(new TokenShift(5).apply(t), new TokenShift(5).apply(t));
-    assertNotEquals(new TokenShift(5).apply(t), new TokenShift(6).apply(t));
   }
 
   @Test

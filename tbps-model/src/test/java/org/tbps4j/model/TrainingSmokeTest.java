@@ -24,7 +24,7 @@ class TrainingSmokeTest {
     TestData.train(model, 3e-3);
     int n = 16;
     INDArray images = TestData.images(c, n, 1, DataType.FLOAT);
-    INDArray tokens = new TokenShift(3).apply(TestData.tokens(c, n, 2));
+    INDArray tokens = TestData.tokens(c, n, 2);
     INDArray labels = TestData.labels(n, 8);
     MultiDataSet batch = model.trainingBatch(images, tokens, labels);
     double before = loss(model, images, tokens, labels);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.slf4j.Logger;
@@ -17,14 +16,15 @@ import org.slf4j.LoggerFactory;
 import org.tbps4j.data.image.ImageFiles;
 import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.iter.TrainingBatch;
 import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.TokenShift;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
 import org.tbps4j.model.TbpsModel;
-import org.tbps4j.model.TokenShift;
 import org.tbps4j.model.pretrained.PretrainedBackbone;
 import org.tbps4j.train.config.ConfigLoader;
 import org.tbps4j.train.config.TrainConfig;
@@ -293,17 +293,21 @@ public final class Trainer {
     }
     AtomicWrite.text(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
     captions = data.openCaptionEncoder(config);
+    ModelConfig mc =
+        ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
+    modelConfig = mc;
     trainIt =
-        data.trainIterator(Seeds.derive(config.seed(), "sampler"), failures, towerOrNull(captions));
+        data.trainIterator(
+            Seeds.derive(config.seed(), "sampler"),
+            failures,
+            towerOrNull(captions),
+            textShift(config, mc));
     planIterations();
     MetricsHistory history =
         new MetricsHistory(
             // from the beginning (no checkpoint, e.g. killed during the first checkpoint write):
             // what an earlier process logged is redone, so none of it is kept
             runDir.resolve(METRICS_JSON), 10, ckpt.isPresent() ? state.iteration() : 0);
-    ModelConfig mc =
-        ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
-    modelConfig = mc;
     RunInfo info = RunInfo.create(config, data, mc, runDir);
     if (ckpt.isPresent()) {
       info.put("resumed_from", runDir.relativize(ckpt.get().model()).toString().replace('\\', '/'));
@@ -357,6 +361,13 @@ public final class Trainer {
 
   private static CaptionEncoder towerOrNull(CaptionEncoder e) {
     return "words".equals(e.name()) ? null : e;
+  }
+
+  /** The text shift of the run: on for token ids when the model asks for it (never for a tower). */
+  private static TokenShift textShift(TrainConfig config, ModelConfig mc) {
+    return mc.textShift() && !mc.text().tower()
+        ? TokenShift.seeded(Seeds.derive(config.seed(), "shift"))
+        : TokenShift.NONE;
   }
 
   private void planIterations() {
@@ -493,12 +504,8 @@ public final class Trainer {
     long s0 = System.nanoTime();
     long iteration = run.iteration;
     TbpsModel model = run.model;
-    MultiDataSet raw = trainIt.next();
-    INDArray tokens = raw.getFeatures(1);
-    if (modelConfig.textShift() && !modelConfig.text().tower()) {
-      tokens = new TokenShift(Seeds.derive(config.seed(), "shift", iteration)).apply(tokens);
-    }
-    MultiDataSet b = model.trainingBatch(raw.getFeatures(0), tokens, raw.getLabels(0));
+    TrainingBatch batch = trainIt.next(); // augmented (image and text) by the iterator
+    MultiDataSet b = model.trainingBatch(batch.images(), batch.tokens(), batch.labels());
     if (trainedIterations == 0) {
       Quiet.run(() -> model.sameDiff().fit(b, terms)); // see docs/samediff-m2.1.md, note 9
       // the time budget (and a schedule that follows it) counts from the end of this
@@ -519,7 +526,7 @@ public final class Trainer {
             run.batch,
             epochBatches[run.epoch],
             totalIterations,
-            (int) raw.getFeatures(0).size(0),
+            batch.size(),
             schedule.valueAt(Math.toIntExact(iteration), run.epoch),
             values,
             seconds);

@@ -16,6 +16,7 @@ import org.tbps4j.data.iter.DecodeFailures;
 import org.tbps4j.data.iter.PkTrainingIterator;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.CaptionEncoderProvider;
+import org.tbps4j.data.text.TokenShift;
 import org.tbps4j.data.text.Vocabulary;
 import org.tbps4j.train.config.TrainConfig;
 
@@ -151,7 +152,7 @@ public record TrainingData(
 
   /**
    * The P×K training iterator with a caption encoder (a tower's packed token features as the text
-   * input, see {@link CaptionEncoder}).
+   * input, see {@link CaptionEncoder}), without text shift.
    *
    * @param seed the sampler/augmentation seed
    * @param failures where undecodable images are recorded; null to fail on them
@@ -160,9 +161,25 @@ public record TrainingData(
    */
   public PkTrainingIterator trainIterator(
       long seed, DecodeFailures failures, CaptionEncoder captions) {
+    return trainIterator(seed, failures, captions, TokenShift.NONE);
+  }
+
+  /**
+   * The P×K training iterator of a run: the data section's image augmentation and the given text
+   * augmentation, both applied by the iterator.
+   *
+   * @param seed the sampler/augmentation seed
+   * @param failures where undecodable images are recorded; null to fail on them
+   * @param captions the caption encoder, or null for the vocabulary's token ids
+   * @param shift the text shift ({@link TokenShift#NONE} for none; never with a caption encoder)
+   * @return a new iterator at epoch 0, batch 0
+   */
+  public PkTrainingIterator trainIterator(
+      long seed, DecodeFailures failures, CaptionEncoder captions, TokenShift shift) {
     int workers = config.workers();
     return iterator(
         new Augmentation(config.flip(), config.padCrop()),
+        shift,
         seed,
         workers,
         Math.max(2, 2 * workers),
@@ -172,8 +189,8 @@ public record TrainingData(
   }
 
   /**
-   * A P×K iterator without augmentation, for batch-norm recalibration (its own seed, so it never
-   * disturbs the training order).
+   * A P×K iterator without augmentation (image or text), for batch-norm recalibration (its own
+   * seed, so it never disturbs the training order).
    *
    * @param seed its seed
    * @return a new iterator
@@ -203,11 +220,13 @@ public record TrainingData(
    */
   public PkTrainingIterator calibrationIterator(
       long seed, DecodeFailures failures, CaptionEncoder captions) {
-    return iterator(Augmentation.NONE, seed, config.workers(), 2, 0, failures, captions);
+    return iterator(
+        Augmentation.NONE, TokenShift.NONE, seed, config.workers(), 2, 0, failures, captions);
   }
 
   private PkTrainingIterator iterator(
       Augmentation aug,
+      TokenShift shift,
       long seed,
       int workers,
       int prefetch,
@@ -226,7 +245,8 @@ public record TrainingData(
             seed,
             workers,
             prefetch,
-            similarIdentities),
+            similarIdentities,
+            shift),
         failures,
         captions);
   }

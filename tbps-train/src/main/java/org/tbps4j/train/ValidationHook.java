@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.iter.TrainingBatch;
 import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.model.BatchNormStatistics;
 import org.tbps4j.model.TbpsModel;
@@ -116,9 +116,9 @@ final class ValidationHook implements TrainerHook {
         run.data.calibrationIterator(
             Seeds.derive(run.config.seed(), "calibration"), run.failures, run.tower())) {
       for (int i = 0; i < n && it.hasNext(); i++) {
-        MultiDataSet b = it.next();
-        Map<String, INDArray> in = new LinkedHashMap<>(run.model.imageInputs(b.getFeatures(0)));
-        in.putAll(run.model.textInputs(b.getFeatures(1)));
+        TrainingBatch b = it.next();
+        Map<String, INDArray> in = new LinkedHashMap<>(run.model.imageInputs(b.images()));
+        in.putAll(run.model.textInputs(b.tokens()));
         batches.add(in);
       }
     }

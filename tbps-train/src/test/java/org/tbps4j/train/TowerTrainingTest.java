@@ -24,6 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.Split;
 import org.tbps4j.data.iter.PkTrainingIterator;
+import org.tbps4j.data.iter.TrainingBatch;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.loss.LossNames;
 import org.tbps4j.model.GraphNames;
@@ -109,8 +110,8 @@ class TowerTrainingTest {
         assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("minilm-l6-")).count());
       }
       assertEquals(0, enc.prepare(allCaptions(td), null)); // nothing left to compute
-      MultiDataSet raw = it.next();
-      INDArray text = raw.getFeatures(1);
+      TrainingBatch raw = it.next();
+      INDArray text = raw.tokens();
       assertEquals(List.of(8L, 24L, 385L), List.of(text.size(0), text.size(1), text.size(2)));
       ModelConfig mc = ModelFactory.modelConfig(c, td.classes().size(), td.vocabulary().size());
       try (TbpsModel model = TbpsModel.create(mc)) {
@@ -123,7 +124,7 @@ class TowerTrainingTest {
         LossTermsListener terms =
             new LossTermsListener(
                 ModelFactory.termWeights(ModelFactory.lossMix(c.lossOf(c.stages().get(0)))), 1);
-        MultiDataSet b = model.trainingBatch(raw.getFeatures(0), text, raw.getLabels(0));
+        MultiDataSet b = model.trainingBatch(raw.images(), text, raw.labels());
         List<String> before = model.trainableVariables();
         assertTrue(before.contains("text/head/stem/W"), before.toString());
         assertFalse(before.contains(GraphNames.TEXT_TABLE)); // no word table with the tower

@@ -105,11 +105,11 @@ class TrainerTest {
             ModelFactory.trainingConfig(
                 c, model, new org.nd4j.linalg.schedule.FixedSchedule(1e-3), 0));
     var terms = new org.tbps4j.train.listeners.LossTermsListener(ModelFactory.termWeights(mix), 1);
-    org.nd4j.linalg.dataset.api.MultiDataSet raw;
+    org.tbps4j.data.iter.TrainingBatch raw;
     try (var it = d.calibrationIterator(5)) {
       raw = it.next();
     }
-    var batch = model.trainingBatch(raw.getFeatures(0), raw.getFeatures(1), raw.getLabels(0));
+    var batch = model.trainingBatch(raw.images(), raw.tokens(), raw.labels());
     List<Double> totals = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       model.sameDiff().fit(batch, terms);
@@ -203,6 +203,39 @@ class TrainerTest {
     JsonNode n = new ObjectMapper().readTree(full.resolve("metrics.json").toFile());
     assertEquals(n.get("iterations").size(), m.get("iterations").size());
     assertEquals(n.get("validation").size(), m.get("validation").size());
+  }
+
+  /**
+   * The text shift is applied by the training iterator at each batch's step: a run with it differs
+   * from one without, and a run stopped in its second epoch and resumed (a fresh iterator moved to
+   * the checkpoint's position) ends with the uninterrupted run's weights.
+   */
+  @Test
+  void aRunWithTheTextShiftResumesToTheSameWeights() throws Exception {
+    TrainConfig c = TinyRuns.config(data, TinyRuns.MIX, List.of("model.text_shift=true"));
+    Path full = dir.resolve("full");
+    new Trainer(c, full, quiet()).run();
+    Path plain = dir.resolve("plain");
+    new Trainer(TinyRuns.config(data, TinyRuns.MIX, List.of()), plain, quiet()).run();
+
+    Path broken = dir.resolve("broken");
+    Trainer.Result first = new Trainer(c, broken, quiet().withStopAfterIterations(14)).run();
+    assertFalse(first.finished());
+    var stopped = new CheckpointStore(broken, 3).latest().orElseThrow().state();
+    assertEquals(12, stopped.iteration());
+    assertEquals(1, stopped.epoch(), "the resumed run starts inside the second epoch");
+    assertTrue(stopped.batchInEpoch() > 0);
+    assertTrue(new Trainer(c, broken, quiet().withResume(true)).run().finished());
+
+    Map<String, INDArray> a = TinyRuns.parameters(full.resolve("model.zip"));
+    Map<String, INDArray> b = TinyRuns.parameters(broken.resolve("model.zip"));
+    Map<String, INDArray> p = TinyRuns.parameters(plain.resolve("model.zip"));
+    assertEquals(a.keySet(), b.keySet());
+    for (String k : a.keySet()) {
+      assertEquals(a.get(k), b.get(k), k);
+    }
+    assertNotEquals(
+        a.get(GraphNames.TEXT_TABLE), p.get(GraphNames.TEXT_TABLE), "the shift changes training");
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tbps4j.data.DatasetFormat;
@@ -220,13 +219,7 @@ public final class DataBenchmark {
     if (!it.hasNext()) {
       it.reset();
     }
-    MultiDataSet m = it.next();
-    for (var a : m.getFeatures()) {
-      a.close();
-    }
-    for (var a : m.getLabels()) {
-      a.close();
-    }
+    it.next().close();
   }
 
   private Map<String, Object> decodeBench(PedesDataset ds, ImageSettings settings)

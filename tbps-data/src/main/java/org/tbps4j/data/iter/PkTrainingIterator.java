@@ -1,13 +1,12 @@
 package org.tbps4j.data.iter;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.ClassMapping;
@@ -21,23 +20,21 @@ import org.tbps4j.data.sample.CaptionNeighbours;
 import org.tbps4j.data.sample.PkSampler;
 import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.TokenShift;
 import org.tbps4j.data.text.Vocabulary;
 
 /**
  * The training iterator: P×K batches ({@link PkSampler}) of the train split's image–caption pairs,
  * decoded, augmented and tokenized ahead of time on worker threads.
  *
- * <p>Each {@link MultiDataSet} has
+ * <p>Each batch is a {@link TrainingBatch}: {@code images} FLOAT {@code [N, 3, H, W]}, normalised
+ * RGB ({@link ImageLoader}); {@code tokens} INT32 {@code [N, L]}, padded with {@link
+ * Vocabulary#PAD} (or, with a {@link CaptionEncoder}, what it gives for the batch's captions);
+ * {@code labels} class indices ({@link PedesDataset#trainClasses()}) INT32 {@code [N]}; with {@code
+ * N = P·K}, the P identities in groups of K consecutive rows.
  *
- * <ul>
- *   <li>{@code features[0]}: images, FLOAT {@code [N, 3, H, W]}, normalised RGB ({@link
- *       ImageLoader});
- *   <li>{@code features[1]}: tokens, INT32 {@code [N, L]}, padded with {@link Vocabulary#PAD}; or,
- *       with a {@link CaptionEncoder}, what it gives for the batch's captions;
- *   <li>{@code labels[0]}: class index ({@link PedesDataset#trainClasses()}), INT32 {@code [N]};
- * </ul>
- *
- * with {@code N = P·K}; the P identities are in groups of K consecutive rows.
+ * <p><b>Augmentation.</b> Both kinds happen here, on the worker threads: the image's flip and
+ * pad-crop ({@link Augmentation}) and the text shift ({@link TokenShift}, token ids only).
  *
  * <p><b>Flip.</b> An image whose caption names a side (a token starting with "left" or "right") is
  * never mirrored: the flip drawn for its row is dropped (the draw still happens, so the other rows'
@@ -45,14 +42,15 @@ import org.tbps4j.data.text.Vocabulary;
  *
  * <p><b>Determinism.</b> Batch {@code b} of epoch {@code e} is a pure function of (seed, e, b): the
  * sampler's epoch plan depends only on (seed, e) and each sample's augmentation draws from its own
- * {@code Random(Seeds.mix(seed, e, b, row))}. Worker count and thread timing never change a batch,
- * and {@link #resetTo(int, int)} restarts anywhere (resume after a crash gives the same batches as
- * an uninterrupted run).
+ * {@code Random(Seeds.mix(seed, e, b, row))}; the text shift of the batch draws from its own
+ * generator seeded by the batch's step (its position counted from the first batch of epoch 0, see
+ * {@link TokenShift}). Worker count and thread timing never change a batch, and {@link
+ * #resetTo(int, int)} restarts anywhere (resume after a crash gives the same batches as an
+ * uninterrupted run).
  *
  * <p><b>Epochs.</b> An epoch is one pass of the sampler's plan ({@link #batchesInEpoch()}). {@link
  * #reset()} moves to the start of the next epoch once the current one has handed out a batch (it is
- * a no-op on an untouched epoch), which is what DL4J's {@code fit(iterator, epochs)} expects;
- * {@link #resetTo} sets the position explicitly.
+ * a no-op on an untouched epoch); {@link #resetTo} sets the position explicitly.
  *
  * <p>Not thread-safe (one consumer); {@link #close()} stops the workers (they are daemon threads,
  * so a forgotten close never keeps the JVM alive). A sample whose image cannot be decoded fails
@@ -62,31 +60,31 @@ import org.tbps4j.data.text.Vocabulary;
  * none does), the file is recorded, and the batch stays a pure function of (seed, epoch, batch).
  * Load the dataset with {@code ImageCheck.DECODE} and skip bad images to rule failures out.
  */
-public final class PkTrainingIterator implements MultiDataSetIterator, AutoCloseable {
-  private static final long serialVersionUID = 1L;
-
+public final class PkTrainingIterator implements Iterator<TrainingBatch>, AutoCloseable {
   /** Stream tag for augmentation seeds. */
   private static final long AUGMENT = 0x4155_4755L;
 
-  private final transient PedesDataset dataset;
-  private final transient ImageLoader loader;
-  private final transient Config config;
-  private final transient List<CaptionRecord> samples;
+  private final PedesDataset dataset;
+  private final ImageLoader loader;
+  private final Config config;
+  private final List<CaptionRecord> samples;
   private final int[] labels;
   private final int[][] tokens;
 
   /** Per sample: its caption says left or right, so its image is never mirrored. */
   private final boolean[] sided;
 
-  private final transient ClassMapping classes;
-  private final transient PkSampler sampler;
-  private final transient Prefetcher<MultiDataSet> prefetcher;
-  private final transient DecodedImages decoded = DecodedImages.forThisJvm();
-  private final transient DecodeFailures failures;
-  private final transient CaptionEncoder captionEncoder;
-  private transient MultiDataSetPreProcessor preProcessor;
+  private final ClassMapping classes;
+  private final PkSampler sampler;
+  private final Prefetcher<TrainingBatch> prefetcher;
+  private final DecodedImages decoded = DecodedImages.forThisJvm();
+  private final DecodeFailures failures;
+  private final CaptionEncoder captionEncoder;
   private int epoch;
-  private transient List<int[]> plan;
+  private List<int[]> plan;
+
+  /** Batches per epoch, known so far (for the steps of the text shift); -1 = not computed. */
+  private int[] epochSizes = new int[0];
 
   /**
    * Settings of the training iterator.
@@ -95,12 +93,14 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
    * @param k samples per identity (≥ 1)
    * @param maxLength token length L (≥ 1)
    * @param augmentation flip / pad-crop ({@link Augmentation#NONE} for none)
-   * @param seed master seed of sampling and augmentation
+   * @param seed master seed of sampling and image augmentation
    * @param workers decoding threads (0 = decode on the caller's thread)
    * @param prefetch batches built ahead (≥ 1)
    * @param similarIdentities 0: the P identities of a batch are random; N &gt; 0: similar-identity
    *     batches ({@link PkSampler#similarIdentities}), each batch's anchor taking its companions
    *     from its N most similar identities by caption TF-IDF ({@link CaptionNeighbours})
+   * @param textShift the text augmentation ({@link TokenShift#NONE} for none; token ids only, not a
+   *     caption encoder's features), seeded by its own seed and the batch's step
    */
   public record Config(
       int p,
@@ -110,7 +110,8 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       long seed,
       int workers,
       int prefetch,
-      int similarIdentities) {
+      int similarIdentities,
+      TokenShift textShift) {
     /**
      * Validates the settings.
      *
@@ -129,6 +130,9 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       if (augmentation == null) {
         throw new IllegalArgumentException("augmentation must not be null (use NONE)");
       }
+      if (textShift == null) {
+        throw new IllegalArgumentException("textShift must not be null (use TokenShift.NONE)");
+      }
       if (similarIdentities < 0) {
         throw new IllegalArgumentException(
             "similarIdentities must be >= 0, got " + similarIdentities);
@@ -136,7 +140,40 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     }
 
     /**
-     * Settings with random batches (no similar-identity grouping).
+     * Settings without text shift.
+     *
+     * @param p identities per batch
+     * @param k samples per identity
+     * @param maxLength token length L
+     * @param augmentation image augmentation
+     * @param seed master seed
+     * @param workers decoding threads
+     * @param prefetch batches built ahead
+     * @param similarIdentities 0 for random batches, N for similar-identity batches
+     */
+    public Config(
+        int p,
+        int k,
+        int maxLength,
+        Augmentation augmentation,
+        long seed,
+        int workers,
+        int prefetch,
+        int similarIdentities) {
+      this(
+          p,
+          k,
+          maxLength,
+          augmentation,
+          seed,
+          workers,
+          prefetch,
+          similarIdentities,
+          TokenShift.NONE);
+    }
+
+    /**
+     * Settings with random batches (no similar-identity grouping) and no text shift.
      *
      * @param p identities per batch
      * @param k samples per identity
@@ -154,7 +191,18 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
         long seed,
         int workers,
         int prefetch) {
-      this(p, k, maxLength, augmentation, seed, workers, prefetch, 0);
+      this(p, k, maxLength, augmentation, seed, workers, prefetch, 0, TokenShift.NONE);
+    }
+
+    /**
+     * A copy with a text augmentation.
+     *
+     * @param shift the text shift ({@link TokenShift#NONE} for none)
+     * @return the settings with it
+     */
+    public Config withTextShift(TokenShift shift) {
+      return new Config(
+          p, k, maxLength, augmentation, seed, workers, prefetch, similarIdentities, shift);
     }
 
     /**
@@ -208,9 +256,9 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
   }
 
   /**
-   * Creates the iterator with a caption encoder: {@code features[1]} is then what the encoder gives
-   * for the batch's captions (a tower's packed token features, see {@link CaptionEncoder}) instead
-   * of the vocabulary's ids. The vocabulary still drives similar-identity sampling.
+   * Creates the iterator with a caption encoder: a batch's {@code tokens} are then what the encoder
+   * gives for the batch's captions (a tower's packed token features, see {@link CaptionEncoder})
+   * instead of the vocabulary's ids. The vocabulary still drives similar-identity sampling.
    *
    * @param dataset the dataset (its train split is sampled)
    * @param vocabulary the training vocabulary
@@ -218,6 +266,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
    * @param config sampling settings
    * @param failures where undecodable images are recorded, or null to fail on them
    * @param captionEncoder the text input of a batch, or null for the vocabulary's ids
+   * @throws IllegalArgumentException also when a text shift is asked for with a caption encoder
    */
   public PkTrainingIterator(
       PedesDataset dataset,
@@ -226,6 +275,11 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       Config config,
       DecodeFailures failures,
       CaptionEncoder captionEncoder) {
+    if (captionEncoder != null && config.textShift().on()) {
+      throw new IllegalArgumentException(
+          "the text shift moves token ids; it does not apply to a caption encoder's features"
+              + " (use TokenShift.NONE)");
+    }
     this.captionEncoder = captionEncoder;
     this.failures = failures;
     this.dataset = dataset;
@@ -274,7 +328,29 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     }
     this.epoch = epoch;
     this.plan = p;
-    prefetcher.restart(b -> build(epoch, p, b), batchIndex, p.size());
+    long firstStep = config.textShift().on() ? firstStep(epoch, p.size()) : 0;
+    prefetcher.restart(b -> build(epoch, firstStep, p, b), batchIndex, p.size());
+  }
+
+  /**
+   * The training step of an epoch's first batch: the batches of every earlier epoch (their plans
+   * are computed once and their sizes kept).
+   */
+  private long firstStep(int e, int sizeOfE) {
+    if (epochSizes.length <= e) {
+      int old = epochSizes.length;
+      epochSizes = Arrays.copyOf(epochSizes, e + 1);
+      Arrays.fill(epochSizes, old, e + 1, -1);
+    }
+    epochSizes[e] = sizeOfE;
+    long step = 0;
+    for (int i = 0; i < e; i++) {
+      if (epochSizes[i] < 0) {
+        epochSizes[i] = sampler.epoch(i).size();
+      }
+      step += epochSizes[i];
+    }
+    return step;
   }
 
   /**
@@ -312,7 +388,13 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
    * @return the count
    */
   public int batchesInEpoch(int epoch) {
-    return epoch == this.epoch ? plan.size() : sampler.epoch(epoch).size();
+    if (epoch == this.epoch) {
+      return plan.size();
+    }
+    if (epoch < epochSizes.length && epochSizes[epoch] >= 0) {
+      return epochSizes[epoch];
+    }
+    return sampler.epoch(epoch).size();
   }
 
   /**
@@ -359,54 +441,21 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     return prefetcher.hasNext();
   }
 
-  @Override
-  public MultiDataSet next() {
-    MultiDataSet m = prefetcher.next();
-    if (preProcessor != null) {
-      preProcessor.preProcess(m);
-    }
-    return m;
-  }
-
   /**
-   * Not supported: the batch size is P·K.
+   * The next batch of the epoch.
    *
-   * @param num ignored
-   * @return never
-   * @throws UnsupportedOperationException always
+   * @return the batch
+   * @throws java.util.NoSuchElementException at the end of the epoch
+   * @throws IllegalArgumentException when an image cannot be decoded and no {@link DecodeFailures}
+   *     collector was given, naming the file
+   * @throws java.io.UncheckedIOException when an image file cannot be read (its cause names it)
    */
   @Override
-  public MultiDataSet next(int num) {
-    throw new UnsupportedOperationException("batch size is fixed at P*K = " + sampler.batchSize());
-  }
-
-  @Override
-  public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-    this.preProcessor = preProcessor;
-  }
-
-  @Override
-  public MultiDataSetPreProcessor getPreProcessor() {
-    return preProcessor;
-  }
-
-  @Override
-  public boolean resetSupported() {
-    return true;
-  }
-
-  /**
-   * False: the iterator prefetches itself; DL4J must not wrap it in another async iterator.
-   *
-   * @return false
-   */
-  @Override
-  public boolean asyncSupported() {
-    return false;
+  public TrainingBatch next() {
+    return prefetcher.next();
   }
 
   /** Moves to the next epoch once this one has started; a no-op on an untouched epoch. */
-  @Override
   public void reset() {
     if (batchIndex() > 0) {
       resetTo(epoch + 1, 0);
@@ -421,7 +470,8 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     prefetcher.close();
   }
 
-  private MultiDataSet build(int e, List<int[]> epochPlan, int batchIndex) throws IOException {
+  private TrainingBatch build(int e, long firstStep, List<int[]> epochPlan, int batchIndex)
+      throws IOException {
     int[] rows = epochPlan.get(batchIndex);
     int n = rows.length;
     int h = loader.settings().height();
@@ -450,6 +500,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
     INDArray images = Nd4j.create(img, new long[] {n, 3, h, w}, DataType.FLOAT);
     INDArray tokenArray;
     if (captionEncoder == null) {
+      config.textShift().apply(tok, len, firstStep + batchIndex);
       tokenArray = Nd4j.createFromArray(tok).reshape(n, len);
     } else {
       List<String> texts = new java.util.ArrayList<>(n);
@@ -458,9 +509,7 @@ public final class PkTrainingIterator implements MultiDataSetIterator, AutoClose
       }
       tokenArray = captionEncoder.encode(texts);
     }
-    INDArray labelArray = Nd4j.createFromArray(lab);
-    return new org.nd4j.linalg.dataset.MultiDataSet(
-        new INDArray[] {images, tokenArray}, new INDArray[] {labelArray});
+    return new TrainingBatch(images, tokenArray, Nd4j.createFromArray(lab));
   }
 
   /**

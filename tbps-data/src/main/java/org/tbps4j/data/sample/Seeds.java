@@ -51,7 +51,20 @@ public final class Seeds {
    * @return a well-mixed seed
    */
   public static long derive(long master, String component, long step) {
-    return finalise(derive(master, component) + 0x9E3779B97F4A7C15L * (step + 1));
+    return atStep(derive(master, component), step);
+  }
+
+  /**
+   * A seed for a component at a step, from the component's own seed: {@code atStep(derive(master,
+   * component), step) == derive(master, component, step)}, for code that is handed the component's
+   * seed rather than the run's (e.g. the text shift inside the training iterator).
+   *
+   * @param componentSeed the component's seed ({@link #derive(long, String)})
+   * @param step step index
+   * @return a well-mixed seed
+   */
+  public static long atStep(long componentSeed, long step) {
+    return finalise(componentSeed + 0x9E3779B97F4A7C15L * (step + 1));
   }
 
   /**

@@ -2,7 +2,6 @@ package org.tbps4j.data.iter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.data.CaptionRecord;
 import org.tbps4j.data.DatasetFormat;
 import org.tbps4j.data.Fixtures;
@@ -29,8 +28,11 @@ import org.tbps4j.data.image.Augmentation;
 import org.tbps4j.data.image.ImageLoader;
 import org.tbps4j.data.image.ImageSettings;
 import org.tbps4j.data.sample.CaptionNeighbours;
+import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.synth.SynthConfig;
 import org.tbps4j.data.synth.SyntheticDataset;
+import org.tbps4j.data.text.CaptionEncoder;
+import org.tbps4j.data.text.TokenShift;
 import org.tbps4j.data.text.Vocabulary;
 
 class IteratorsTest {
@@ -56,10 +58,11 @@ class IteratorsTest {
   void batchesHaveTheDeclaredShapesTypesAndContent() throws Exception {
     try (PkTrainingIterator it = iterator(Augmentation.NONE, 2)) {
       assertTrue(it.hasNext());
-      MultiDataSet m = it.next();
-      INDArray images = m.getFeatures(0);
-      INDArray tokens = m.getFeatures(1);
-      INDArray labels = m.getLabels(0);
+      TrainingBatch m = it.next();
+      INDArray images = m.images();
+      INDArray tokens = m.tokens();
+      INDArray labels = m.labels();
+      assertEquals(8, m.size());
       assertArrayEquals(new long[] {8, 3, 64, 32}, images.shape());
       assertEquals(DataType.FLOAT, images.dataType());
       assertArrayEquals(new long[] {8, 12}, tokens.shape());
@@ -77,13 +80,11 @@ class IteratorsTest {
       for (int g = 0; g < 4; g++) {
         assertEquals(labels.getInt(2 * g), labels.getInt(2 * g + 1));
       }
-      assertThrows(UnsupportedOperationException.class, () -> it.next(3));
-      assertFalse(it.asyncSupported());
     }
   }
 
-  private static List<MultiDataSet> run(PkTrainingIterator it, int epochs) {
-    List<MultiDataSet> out = new ArrayList<>();
+  private static List<TrainingBatch> run(PkTrainingIterator it, int epochs) {
+    List<TrainingBatch> out = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
       if (e > 0) {
         it.reset();
@@ -95,17 +96,17 @@ class IteratorsTest {
     return out;
   }
 
-  private static void assertSame(MultiDataSet a, MultiDataSet b) {
-    assertEquals(a.getFeatures(0), b.getFeatures(0));
-    assertEquals(a.getFeatures(1), b.getFeatures(1));
-    assertEquals(a.getLabels(0), b.getLabels(0));
+  private static void assertSame(TrainingBatch a, TrainingBatch b) {
+    assertEquals(a.images(), b.images());
+    assertEquals(a.tokens(), b.tokens());
+    assertEquals(a.labels(), b.labels());
   }
 
   @Test
   void sameSeedGivesBitIdenticalBatchesWhateverTheThreads() {
     Augmentation aug = new Augmentation(true, 3);
-    List<MultiDataSet> sync;
-    List<MultiDataSet> async;
+    List<TrainingBatch> sync;
+    List<TrainingBatch> async;
     try (PkTrainingIterator a = iterator(aug, 0);
         PkTrainingIterator b = iterator(aug, 3)) {
       sync = run(a, 2);
@@ -119,14 +120,14 @@ class IteratorsTest {
     }
     // augmentation changed something (not all flips are no-ops)
     try (PkTrainingIterator plain = iterator(Augmentation.NONE, 1)) {
-      assertNotEquals(plain.next().getFeatures(0), sync.get(0).getFeatures(0));
+      assertNotEquals(plain.next().images(), sync.get(0).images());
     }
   }
 
   @Test
   void resetToResumesExactlyWhereAnUninterruptedRunWouldBe() {
     Augmentation aug = new Augmentation(true, 3);
-    List<MultiDataSet> full;
+    List<TrainingBatch> full;
     int firstEpoch;
     try (PkTrainingIterator it = iterator(aug, 2)) {
       firstEpoch = it.batchesInEpoch();
@@ -172,9 +173,9 @@ class IteratorsTest {
       for (int g = 1; g < 4; g++) {
         assertEquals(near[anchor][g - 1], labels[rows[2 * g]], "group " + g + " of batch 0");
       }
-      MultiDataSet first = it.next();
-      assertArrayEquals(new long[] {8}, first.getLabels(0).shape());
-      assertEquals(anchor, first.getLabels(0).getInt(0));
+      TrainingBatch first = it.next();
+      assertArrayEquals(new long[] {8}, first.labels().shape());
+      assertEquals(anchor, first.labels().getInt(0));
     }
   }
 
@@ -187,12 +188,90 @@ class IteratorsTest {
     assertTrue(e.getMessage().contains("similarIdentities must be >= 0, got -1"), e.getMessage());
   }
 
+  /**
+   * The text shift happens in the iterator, next to the image augmentation: a shifting iterator's
+   * batch at step s (its position from the first batch of epoch 0) is the plain iterator's batch
+   * with its tokens shifted by {@code TokenShift.apply(tokens, L, s)}, images and labels untouched,
+   * also after {@code resetTo} into a later epoch.
+   */
   @Test
-  void preProcessorIsApplied() {
-    try (PkTrainingIterator it = iterator(Augmentation.NONE, 0)) {
-      it.setPreProcessor(m -> m.getFeatures(0).muli(0));
-      assertEquals(0.0, it.next().getFeatures(0).sumNumber().doubleValue());
+  void theTextShiftIsAppliedToEachBatchAtItsStep() {
+    TokenShift shift = TokenShift.seeded(Seeds.derive(3, "shift"));
+    Augmentation aug = new Augmentation(true, 3);
+    // 40 tokens: room to move most captions (a caption that fills the length stays)
+    PkTrainingIterator.Config plainConfig = new PkTrainingIterator.Config(4, 2, 40, aug, 5, 2, 3);
+    List<TrainingBatch> plain;
+    List<TrainingBatch> shifted;
+    int firstEpoch;
+    try (PkTrainingIterator a = new PkTrainingIterator(ds, vocab, loader, plainConfig);
+        PkTrainingIterator b =
+            new PkTrainingIterator(ds, vocab, loader, plainConfig.withTextShift(shift))) {
+      firstEpoch = a.batchesInEpoch(0);
+      plain = run(a, 3);
+      shifted = run(b, 3);
     }
+    assertEquals(plain.size(), shifted.size());
+    int moved = 0;
+    for (int step = 0; step < plain.size(); step++) {
+      TrainingBatch p = plain.get(step);
+      TrainingBatch s = shifted.get(step);
+      assertEquals(p.images(), s.images());
+      assertEquals(p.labels(), s.labels());
+      int[] want = p.tokens().dup('c').data().asInt();
+      shift.apply(want, 40, step);
+      assertArrayEquals(want, s.tokens().dup('c').data().asInt(), "step " + step);
+      assertEquals(DataType.INT, s.tokens().dataType());
+      moved += p.tokens().equals(s.tokens()) ? 0 : 1;
+    }
+    assertTrue(moved > plain.size() / 2, moved + " of " + plain.size() + " batches shifted");
+    // a fresh iterator moved straight into epoch 2 knows the step of its batches
+    try (PkTrainingIterator c =
+        new PkTrainingIterator(ds, vocab, loader, plainConfig.withTextShift(shift))) {
+      int secondEpoch = c.batchesInEpoch(1);
+      c.resetTo(2, 1);
+      assertSame(shifted.get(firstEpoch + secondEpoch + 1), c.next());
+      c.resetTo(1, 0);
+      assertSame(shifted.get(firstEpoch), c.next());
+    }
+  }
+
+  @Test
+  void aTextShiftNeedsTokenIdsNotEncodedCaptions() {
+    PkTrainingIterator.Config shifting =
+        new PkTrainingIterator.Config(4, 2, 12, Augmentation.NONE, 5, 1, 3)
+            .withTextShift(TokenShift.seeded(1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new PkTrainingIterator(
+                    ds, vocab, loader, shifting, null, CaptionEncoder.words(vocab, 12)));
+    assertTrue(e.getMessage().startsWith("the text shift moves token ids"), e.getMessage());
+    IllegalArgumentException n =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new PkTrainingIterator.Config(4, 2, 12, Augmentation.NONE, 5, 1, 3, 0, null));
+    assertTrue(n.getMessage().contains("textShift must not be null"), n.getMessage());
+  }
+
+  @Test
+  void aTrainingBatchNamesItsArraysAndChecksTheirRows() {
+    INDArray images = Nd4j.zeros(DataType.FLOAT, 2, 3, 4, 2);
+    INDArray tokens = Nd4j.zeros(DataType.INT, 2, 5);
+    TrainingBatch b = new TrainingBatch(images, tokens, Nd4j.createFromArray(0, 1));
+    assertEquals(2, b.size());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TrainingBatch(images, tokens, Nd4j.createFromArray(0, 1, 2)));
+    assertEquals("batch sizes differ: images 2, tokens 2, labels 3", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TrainingBatch(images, null, Nd4j.createFromArray(0, 1)));
+    assertEquals(
+        "a training batch needs images, tokens and labels (got images, no tokens, labels)",
+        e.getMessage());
   }
 
   /**
@@ -228,10 +307,10 @@ class IteratorsTest {
         PkTrainingIterator c = new PkTrainingIterator(ds, vocab, loader, flipping);
         PkTrainingIterator d = new PkTrainingIterator(ds, vocab, loader, plain)) {
       while (a.hasNext()) {
-        assertEquals(b.next().getFeatures(0), a.next().getFeatures(0), "never mirrored");
+        assertEquals(b.next().images(), a.next().images(), "never mirrored");
       }
       while (c.hasNext()) {
-        differing += c.next().getFeatures(0).equals(d.next().getFeatures(0)) ? 0 : 1;
+        differing += c.next().images().equals(d.next().images()) ? 0 : 1;
       }
     }
     assertTrue(differing > 0, "without a side in the captions some images are mirrored");
