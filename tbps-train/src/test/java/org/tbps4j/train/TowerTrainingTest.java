@@ -217,13 +217,16 @@ class TowerTrainingTest {
 
   @Test
   void aSavedTowerModelRefusesAnotherOrAMissingOnnxFileNamingIt() throws Exception {
+    TrainConfig c = config(TOWER, TinyRuns.MIX);
+    TrainingData td = TrainingData.load(c);
+    // the model's input size is the data's, as in a trained model (opening a model whose
+    // preprocessing.json and model config disagree on the size is refused)
     ModelConfig mc =
         ModelConfig.preset("micro", 4, 10).toBuilder()
             .optText(ModelConfig.TextEncoder.minilm(TokenFeatureHead.Variant.MEAN_MLP, 8, 0))
             .optMaxLength(24)
+            .optImageSize(td.images().height(), td.images().width())
             .build();
-    TrainConfig c = config(TOWER, TinyRuns.MIX);
-    TrainingData td = TrainingData.load(c);
     Path file = dir.resolve("model.zip");
     try (TbpsModel m = TbpsModel.create(mc);
         CaptionEncoder enc = td.openCaptionEncoder(c)) {
