@@ -153,7 +153,9 @@ class TrainBenchTest {
     // the headline ratio is against the idiomatic peer
     double ours = row.path("train_images_per_second").asDouble();
     double ips = idiomatic.path("train_images_per_second").asDouble();
-    assertEquals(ours / ips, row.path("ratio_train").asDouble(), 6e-4); // rounded to 3 decimals
+    // rounded to 3 significant digits (not decimals: a ratio far below 1 on a loaded machine stays
+    // > 0)
+    assertEquals(ours / ips, row.path("ratio_train").asDouble(), 5e-3 * (ours / ips));
   }
 
   /** The peer's five losses (float64) equal ours ({@code tbps loss-value}) on a random case. */

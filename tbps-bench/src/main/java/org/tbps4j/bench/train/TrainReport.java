@@ -210,18 +210,18 @@ public final class TrainReport {
     double ips = torch.path("train_images_per_second").asDouble();
     long peerParams = torch.path("parameters").asLong();
     out.put("parameters_equal" + suffix, peerParams == r.parameters());
-    out.put("ratio_train" + suffix, round3(r.imagesPerSecond() / ips));
+    out.put("ratio_train" + suffix, ratio(r.imagesPerSecond() / ips));
     double peerBest = 0;
     for (JsonNode v : torch.path("train_images_per_second_all")) {
       peerBest = Math.max(peerBest, v.asDouble());
     }
-    out.put("ratio_train_best" + suffix, round3(best(r.imagesPerSecondAll()) / peerBest));
+    out.put("ratio_train_best" + suffix, ratio(best(r.imagesPerSecondAll()) / peerBest));
     out.put(
         "ratio_embed_images" + suffix,
-        round3(r.embedImagesPerSecond() / torch.path("images_per_second").asDouble()));
+        ratio(r.embedImagesPerSecond() / torch.path("images_per_second").asDouble()));
     out.put(
         "ratio_embed_texts" + suffix,
-        round3(r.embedTextsPerSecond() / torch.path("texts_per_second").asDouble()));
+        ratio(r.embedTextsPerSecond() / torch.path("texts_per_second").asDouble()));
     out.put("peer_mfu" + suffix, round3(r.flops().model() * ips / batch / peak));
     if (peerParams != r.parameters()) {
       LOG.warn(
@@ -327,6 +327,17 @@ public final class TrainReport {
       b = Math.max(b, x);
     }
     return b;
+  }
+
+  /**
+   * A ratio to three significant digits: a loaded machine can make one side hundreds of times
+   * slower, and three decimals would then print a ratio of 0.
+   */
+  static double ratio(double v) {
+    if (!Double.isFinite(v) || v == 0) {
+      return v;
+    }
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
   }
 
   private static double round3(double v) {

@@ -49,4 +49,14 @@ class TrainBenchmarkTest {
             () -> new TrainReport.Options(nets, List.of(8), ok, 8, null));
     assertEquals("the sgemm size must be >= 16, got 8", e.getMessage());
   }
+
+  /** Ratios keep three significant digits, so a very lopsided one is not printed as 0. */
+  @Test
+  void ratiosKeepThreeSignificantDigits() {
+    assertEquals(0.000412, TrainReport.ratio(0.00041234), 1e-12);
+    assertEquals(1.23, TrainReport.ratio(1.23456), 1e-12);
+    assertEquals(457.0, TrainReport.ratio(456.7), 1e-12);
+    assertEquals(0.0, TrainReport.ratio(0.0));
+    assertTrue(Double.isNaN(TrainReport.ratio(Double.NaN)));
+  }
 }
