@@ -101,6 +101,14 @@ public final class IndexBuildCommand implements Callable<Integer> {
   int hnswBeam;
 
   @Option(
+      names = "--hnsw-ef",
+      defaultValue = "" + IndexInfo.DEFAULT_EF_SEARCH,
+      description =
+          "HNSW candidates a query explores, recorded in the index as the default of `tbps index"
+              + " query` and `tbps serve` (their --ef overrides it). Default: ${DEFAULT-VALUE}.")
+  int hnswEf;
+
+  @Option(
       names = "--no-merge",
       description =
           "Do not merge the Lucene index into one segment at the end (faster build,"
@@ -133,7 +141,8 @@ public final class IndexBuildCommand implements Callable<Integer> {
     IndexBuilder builder =
         new IndexBuilder(
             bundle,
-            new IndexBuilder.Options(batch, workers, commitEvery, hnswM, hnswBeam, !noMerge),
+            new IndexBuilder.Options(
+                batch, workers, commitEvery, hnswM, hnswBeam, !noMerge, hnswEf),
             progress(),
             LOG::warn);
     IndexBuilder.Report r;

@@ -79,6 +79,9 @@ public final class IndexQueryCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("query", query);
         m.put("mode", exact ? "exact" : "hnsw");
+        if (!exact && idx.efSearch() > 0) {
+          m.put("ef", idx.efSearch());
+        }
         m.put("took_ms", r.totalMillis());
         List<Map<String, Object>> hits = new ArrayList<>();
         int rank = 1;

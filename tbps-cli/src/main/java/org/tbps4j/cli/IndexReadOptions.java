@@ -30,9 +30,11 @@ final class IndexReadOptions {
 
   @Option(
       names = "--ef",
-      defaultValue = "100",
-      description = "HNSW candidates explored per query (Lucene index). Default: ${DEFAULT-VALUE}.")
-  int ef;
+      description =
+          "HNSW candidates explored per query (Lucene index; more: higher recall, slower)."
+              + " Default: the width the index recorded when it was built (tbps index build"
+              + " --hnsw-ef).")
+  Integer ef;
 
   @Option(
       names = "--root",
@@ -41,7 +43,8 @@ final class IndexReadOptions {
   Path root;
 
   /**
-   * Opens the index for reading, with {@code --ef} set on a Lucene index.
+   * Opens the index for reading; a Lucene index searches with {@code --ef} when given, else with
+   * the width it records.
    *
    * @return the index (close it)
    * @throws IOException on I/O errors
@@ -49,8 +52,13 @@ final class IndexReadOptions {
   VectorIndex open() throws IOException {
     VectorIndex idx =
         location.open(index, false, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH);
-    if (idx instanceof LuceneIndex l) {
-      l.setEfSearch(ef);
+    if (ef != null && idx instanceof LuceneIndex l) {
+      try {
+        l.setEfSearch(ef);
+      } catch (IllegalArgumentException e) {
+        idx.close();
+        throw new IllegalArgumentException("--ef must be >= 1, got " + ef);
+      }
     }
     return idx;
   }

@@ -60,7 +60,12 @@ public final class ServeCommand implements Callable<Integer> {
               + " loopback.")
   Path tokenFile;
 
-  @Option(names = "--workers", description = "Request threads (default: 2 per core, at least 4).")
+  @Option(
+      names = "--workers",
+      description =
+          "Request threads (default: 64, or 4 per core beyond 16 cores, at most 256). Most of a request's time"
+              + " is spent waiting for the query encoder's next batch, so this bounds the batch"
+              + " size more than the CPU use.")
   Integer workers;
 
   @Option(

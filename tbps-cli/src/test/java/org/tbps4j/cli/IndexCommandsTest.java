@@ -159,6 +159,60 @@ class IndexCommandsTest {
   }
 
   @Test
+  void theHnswParametersOfABuildAreRecordedAndQueriesUseItsSearchWidth() throws Exception {
+    Path out = dir.resolve("index-hnsw");
+    CliRun b =
+        CliRun.of(
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "test",
+            "--out",
+            out.toString(),
+            "--hnsw-m",
+            "8",
+            "--hnsw-beam",
+            "40",
+            "--hnsw-ef",
+            "33");
+    assertEquals(0, b.exitCode(), b.err());
+    JsonNode info = json(CliRun.of("index", "info", "--index", out.toString()));
+    assertEquals("8", info.get("hnsw_m").asText());
+    assertEquals("40", info.get("hnsw_beam_width").asText());
+    assertEquals("33", info.get("hnsw_ef_search").asText());
+    String[] query = {"index", "query", "--index", out.toString(), "--query", "a man", "--json"};
+    assertEquals(33, json(CliRun.of(query)).get("ef").asInt());
+    String[] narrow = java.util.Arrays.copyOf(query, query.length + 2);
+    narrow[query.length] = "--ef";
+    narrow[query.length + 1] = "7";
+    assertEquals(7, json(CliRun.of(narrow)).get("ef").asInt());
+    narrow[query.length + 1] = "0";
+    CliRun bad = CliRun.of(narrow);
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("--ef must be >= 1, got 0"), bad.err());
+    CliRun badBuild =
+        CliRun.of(
+            "index",
+            "build",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--split",
+            "test",
+            "--out",
+            dir.resolve("index-bad-ef").toString(),
+            "--hnsw-ef",
+            "0");
+    assertEquals(2, badBuild.exitCode(), badBuild.err());
+    assertTrue(badBuild.err().contains("--hnsw-ef must be in 1..10000, got 0"), badBuild.err());
+  }
+
+  @Test
   void badInputIsExitTwoWithAMessage() throws Exception {
     Path other = MicroModel.save(dir.resolve("other.zip"), 2);
     CliRun r =

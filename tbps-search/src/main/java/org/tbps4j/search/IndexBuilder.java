@@ -31,8 +31,10 @@ public final class IndexBuilder {
    * @param workers image decoding threads
    * @param commitEvery images between commits
    * @param hnswM HNSW degree (stored in the metadata of a new index)
-   * @param hnswBeamWidth HNSW construction beam width
+   * @param hnswBeamWidth HNSW construction beam width (stored in the metadata of a new index)
    * @param mergeAtEnd merge a Lucene index into one segment when the build finishes
+   * @param hnswEfSearch HNSW search width queries use by default (stored in the metadata of a new
+   *     index)
    */
   public record Options(
       int batchSize,
@@ -40,10 +42,39 @@ public final class IndexBuilder {
       int commitEvery,
       int hnswM,
       int hnswBeamWidth,
-      boolean mergeAtEnd) {
+      boolean mergeAtEnd,
+      int hnswEfSearch) {
     /**
-     * The defaults: batches of 64, 2 decoding threads, a commit every 2,048 images, Lucene's HNSW
-     * defaults, merge at the end.
+     * Settings with the default search width {@link IndexInfo#DEFAULT_EF_SEARCH}.
+     *
+     * @param batchSize images per forward pass
+     * @param workers image decoding threads
+     * @param commitEvery images between commits
+     * @param hnswM HNSW degree
+     * @param hnswBeamWidth HNSW construction beam width
+     * @param mergeAtEnd merge a Lucene index into one segment when the build finishes
+     */
+    public Options(
+        int batchSize,
+        int workers,
+        int commitEvery,
+        int hnswM,
+        int hnswBeamWidth,
+        boolean mergeAtEnd) {
+      this(
+          batchSize,
+          workers,
+          commitEvery,
+          hnswM,
+          hnswBeamWidth,
+          mergeAtEnd,
+          IndexInfo.DEFAULT_EF_SEARCH);
+    }
+
+    /**
+     * The defaults: batches of 64, 2 decoding threads, a commit every 2,048 images, the project's
+     * HNSW defaults ({@link IndexInfo#DEFAULT_M}, {@link IndexInfo#DEFAULT_BEAM_WIDTH}, {@link
+     * IndexInfo#DEFAULT_EF_SEARCH}), merge at the end.
      *
      * @return the defaults
      */
@@ -65,6 +96,10 @@ public final class IndexBuilder {
       }
       if (commitEvery < 1) {
         throw new IllegalArgumentException("--commit-every must be >= 1, got " + commitEvery);
+      }
+      if (hnswEfSearch < 1 || hnswEfSearch > IndexInfo.MAX_EF_SEARCH) {
+        throw new IllegalArgumentException(
+            "--hnsw-ef must be in 1.." + IndexInfo.MAX_EF_SEARCH + ", got " + hnswEfSearch);
       }
     }
   }
@@ -142,7 +177,8 @@ public final class IndexBuilder {
               now,
               false,
               options.hnswM(),
-              options.hnswBeamWidth());
+              options.hnswBeamWidth(),
+              options.hnswEfSearch());
       index.commit(info); // the metadata first: a build killed before its first batch resumes
     } else {
       Searcher.requireSameModel(info, bundle, index.describe());

@@ -95,6 +95,9 @@ public final class Planted {
     private final int d;
     public volatile long delayMillis;
 
+    /** While not null and closed, every encode call waits for it. */
+    public volatile java.util.concurrent.CountDownLatch gate;
+
     /** An encoder of dimension d. */
     public Encoder(int d) {
       this.d = d;
@@ -113,6 +116,14 @@ public final class Planted {
 
     @Override
     public float[][] encode(List<String> texts) {
+      java.util.concurrent.CountDownLatch g = gate;
+      if (g != null) {
+        try {
+          g.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (delayMillis > 0) {
         try {
           Thread.sleep(delayMillis);

@@ -8,8 +8,10 @@ import java.util.Map;
 /**
  * What an index records about itself: the model that built it (content hash and the file it was
  * read from), the embedding dimension, the image root its relative paths live under, what it was
- * built from, when, whether the build finished, and the HNSW parameters. Stored as string pairs
- * (Lucene commit user data, a Solr metadata document).
+ * built from, when, whether the build finished, and the HNSW parameters: the graph's (used by every
+ * later write, so all segments share them) and the search width queries use unless told otherwise.
+ * Stored as string pairs (Lucene commit user data, a Solr metadata document); an index written
+ * before {@code hnsw_ef_search} was recorded reads as {@link #DEFAULT_EF_SEARCH}.
  *
  * @param modelHash SHA-256 (hex) of the model file that embedded the images
  * @param modelFile the model file's absolute path when the index was built (a default for queries)
@@ -21,6 +23,7 @@ import java.util.Map;
  * @param complete whether {@code tbps index build} finished (false while a build can resume)
  * @param hnswM HNSW graph degree ({@code M}, Lucene's {@code maxConn})
  * @param hnswBeamWidth HNSW construction beam width ({@code efConstruction})
+ * @param hnswEfSearch HNSW candidates a query explores by default ({@code efSearch})
  */
 public record IndexInfo(
     String modelHash,
@@ -32,7 +35,8 @@ public record IndexInfo(
     Instant updated,
     boolean complete,
     int hnswM,
-    int hnswBeamWidth) {
+    int hnswBeamWidth,
+    int hnswEfSearch) {
 
   /** Value of the {@code format} key. */
   public static final String FORMAT = "tbps4j-index";
@@ -40,11 +44,64 @@ public record IndexInfo(
   /** Version of the stored layout. */
   public static final int FORMAT_VERSION = 1;
 
-  /** Default HNSW degree (Lucene's default). */
-  public static final int DEFAULT_M = 16;
+  /**
+   * Default HNSW degree (Lucene's default is 16). With {@link #DEFAULT_BEAM_WIDTH} and {@link
+   * #DEFAULT_EF_SEARCH} it reaches recall@10 &ge; 0.95 on the benchmark's clustered 100,000-vector
+   * gallery with the fewest vectors scored per query (docs/search.md, "Choosing the HNSW
+   * parameters").
+   */
+  public static final int DEFAULT_M = 32;
 
-  /** Default HNSW construction beam width (Lucene's default). */
-  public static final int DEFAULT_BEAM_WIDTH = 100;
+  /** Default HNSW construction beam width (Lucene's default is 100). */
+  public static final int DEFAULT_BEAM_WIDTH = 200;
+
+  /**
+   * Default HNSW search width of an index ({@code efSearch}); also what an index written before the
+   * width was recorded reads as.
+   */
+  public static final int DEFAULT_EF_SEARCH = 150;
+
+  /** Largest HNSW search width. */
+  public static final int MAX_EF_SEARCH = 10_000;
+
+  /**
+   * An info with the default search width {@link #DEFAULT_EF_SEARCH}.
+   *
+   * @param modelHash SHA-256 (hex) of the model file
+   * @param modelFile the model file's absolute path
+   * @param dim embedding dimension
+   * @param imageRoot absolute path of the image root
+   * @param source what the build embedded
+   * @param created when the index was created
+   * @param updated when it was last committed
+   * @param complete whether the build finished
+   * @param hnswM HNSW graph degree
+   * @param hnswBeamWidth HNSW construction beam width
+   */
+  public IndexInfo(
+      String modelHash,
+      String modelFile,
+      int dim,
+      String imageRoot,
+      String source,
+      Instant created,
+      Instant updated,
+      boolean complete,
+      int hnswM,
+      int hnswBeamWidth) {
+    this(
+        modelHash,
+        modelFile,
+        dim,
+        imageRoot,
+        source,
+        created,
+        updated,
+        complete,
+        hnswM,
+        hnswBeamWidth,
+        DEFAULT_EF_SEARCH);
+  }
 
   /**
    * Validates the fields.
@@ -65,6 +122,10 @@ public record IndexInfo(
               + " and "
               + hnswBeamWidth);
     }
+    if (hnswEfSearch < 1 || hnswEfSearch > MAX_EF_SEARCH) {
+      throw new IllegalArgumentException(
+          "HNSW ef search must be in 1.." + MAX_EF_SEARCH + ", got " + hnswEfSearch);
+    }
   }
 
   /**
@@ -76,7 +137,38 @@ public record IndexInfo(
    */
   public IndexInfo withComplete(boolean done, Instant now) {
     return new IndexInfo(
-        modelHash, modelFile, dim, imageRoot, source, created, now, done, hnswM, hnswBeamWidth);
+        modelHash,
+        modelFile,
+        dim,
+        imageRoot,
+        source,
+        created,
+        now,
+        done,
+        hnswM,
+        hnswBeamWidth,
+        hnswEfSearch);
+  }
+
+  /**
+   * A copy with another default search width.
+   *
+   * @param ef the HNSW candidates a query explores by default
+   * @return the copy
+   */
+  public IndexInfo withEfSearch(int ef) {
+    return new IndexInfo(
+        modelHash,
+        modelFile,
+        dim,
+        imageRoot,
+        source,
+        created,
+        updated,
+        complete,
+        hnswM,
+        hnswBeamWidth,
+        ef);
   }
 
   /**
@@ -98,6 +190,7 @@ public record IndexInfo(
     m.put("complete", Boolean.toString(complete));
     m.put("hnsw_m", Integer.toString(hnswM));
     m.put("hnsw_beam_width", Integer.toString(hnswBeamWidth));
+    m.put("hnsw_ef_search", Integer.toString(hnswEfSearch));
     return m;
   }
 
@@ -135,7 +228,10 @@ public record IndexInfo(
           Instant.parse(text(m, "updated", where)),
           Boolean.parseBoolean(text(m, "complete", where)),
           integer(m, "hnsw_m", where),
-          integer(m, "hnsw_beam_width", where));
+          integer(m, "hnsw_beam_width", where),
+          m.containsKey("hnsw_ef_search")
+              ? integer(m, "hnsw_ef_search", where)
+              : DEFAULT_EF_SEARCH);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(where + ": bad date in the index metadata: " + e);
     } catch (IllegalArgumentException e) {

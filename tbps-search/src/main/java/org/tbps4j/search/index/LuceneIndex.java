@@ -22,6 +22,7 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
@@ -35,7 +36,6 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -53,7 +53,7 @@ import org.tbps4j.search.ImageItem;
  * KnnFloatVectorField} (HNSW graph, dot product on L2-normalised vectors), its stored relative path
  * (the key), its person id when known, and its width and height; the {@link IndexInfo} is the user
  * data of every commit, so the metadata and the documents are committed together and a killed build
- * leaves the last commit intact. HNSW queries ask the graph for {@code max(k, efSearch)}
+ * leaves the last commit intact. HNSW queries ask each segment's graph for {@code max(k, efSearch)}
  * candidates; exact queries score every live vector.
  *
  * <p>A writable index holds Lucene's write lock (another writer gets a clear error); any number of
@@ -66,24 +66,38 @@ public final class LuceneIndex implements VectorIndex {
   static final String F_HEIGHT = "height";
   static final String F_VECTOR = "vector";
 
-  /** Default number of HNSW candidates a query explores ({@code efSearch}). */
-  public static final int DEFAULT_EF_SEARCH = 100;
+  /**
+   * Default number of HNSW candidates a query explores ({@code efSearch}) when the index does not
+   * record its own.
+   */
+  public static final int DEFAULT_EF_SEARCH = IndexInfo.DEFAULT_EF_SEARCH;
 
   private final Path dir;
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager manager;
+  private final int writerM;
+  private final int writerBeam;
   private volatile int efSearch = DEFAULT_EF_SEARCH;
 
-  private LuceneIndex(Path dir, Directory directory, IndexWriter writer, SearcherManager manager) {
+  private LuceneIndex(
+      Path dir,
+      Directory directory,
+      IndexWriter writer,
+      SearcherManager manager,
+      int writerM,
+      int writerBeam) {
     this.dir = dir;
     this.directory = directory;
     this.writer = writer;
     this.manager = manager;
+    this.writerM = writerM;
+    this.writerBeam = writerBeam;
   }
 
   /**
-   * Opens an existing index for searching.
+   * Opens an existing index for searching, with the search width the index records ({@link
+   * IndexInfo#hnswEfSearch}; {@link #setEfSearch} changes it).
    *
    * @param dir the index directory
    * @return the index
@@ -100,11 +114,14 @@ public final class LuceneIndex implements VectorIndex {
       if (!DirectoryReader.indexExists(d)) {
         throw new IllegalArgumentException(dir + ": no index in this directory");
       }
-      LuceneIndex idx = new LuceneIndex(dir, d, null, new SearcherManager(d, null));
-      if (idx.info().isEmpty()) {
+      LuceneIndex idx = new LuceneIndex(dir, d, null, new SearcherManager(d, null), 0, 0);
+      Optional<IndexInfo> info = idx.info();
+      if (info.isEmpty()) {
+        idx.manager.close();
         throw new IllegalArgumentException(
             dir + ": not a TBPS4J index (its commit carries no index metadata)");
       }
+      idx.efSearch = info.get().hnswEfSearch();
       return idx;
     } catch (IOException | RuntimeException e) {
       d.close();
@@ -113,11 +130,14 @@ public final class LuceneIndex implements VectorIndex {
   }
 
   /**
-   * Opens an index for writing, creating it when the directory holds none.
+   * Opens an index for writing, creating it when the directory holds none. An index that records
+   * its HNSW parameters ({@link IndexInfo}) keeps them: every segment written or merged from now on
+   * uses the recorded degree and beam width, whatever is passed here, so the whole index has one
+   * graph layout (and an index built with other defaults stays as it was built).
    *
    * @param dir the index directory (created if missing)
-   * @param hnswM HNSW degree for segments written now
-   * @param beamWidth HNSW construction beam width
+   * @param hnswM HNSW degree for a new index
+   * @param beamWidth HNSW construction beam width for a new index
    * @return the index (holding the write lock until closed)
    * @throws IllegalArgumentException when another process writes the index
    * @throws IOException on I/O errors
@@ -126,7 +146,16 @@ public final class LuceneIndex implements VectorIndex {
     Files.createDirectories(dir);
     Directory d = FSDirectory.open(dir);
     IndexWriter w;
+    IndexInfo recorded = null;
     try {
+      if (DirectoryReader.indexExists(d)) {
+        Map<String, String> data = SegmentInfos.readLatestCommit(d).getUserData();
+        if (!data.isEmpty()) {
+          recorded = IndexInfo.fromMap(data, dir.toString());
+          hnswM = recorded.hnswM();
+          beamWidth = recorded.hnswBeamWidth();
+        }
+      }
       IndexWriterConfig cfg = new IndexWriterConfig();
       cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
       cfg.setCommitOnClose(false);
@@ -142,7 +171,11 @@ public final class LuceneIndex implements VectorIndex {
       throw e;
     }
     try {
-      return new LuceneIndex(dir, d, w, new SearcherManager(w, null));
+      LuceneIndex idx = new LuceneIndex(dir, d, w, new SearcherManager(w, null), hnswM, beamWidth);
+      if (recorded != null) {
+        idx.efSearch = recorded.hnswEfSearch();
+      }
+      return idx;
     } catch (IOException | RuntimeException e) {
       w.rollback();
       d.close();
@@ -205,8 +238,18 @@ public final class LuceneIndex implements VectorIndex {
    *
    * @return {@code efSearch}
    */
+  @Override
   public int efSearch() {
     return efSearch;
+  }
+
+  /**
+   * The HNSW parameters segments written through this handle get.
+   *
+   * @return {@code {M, beam width}}, or {@code {0, 0}} for a read-only index
+   */
+  public int[] writerHnswParameters() {
+    return new int[] {writerM, writerBeam};
   }
 
   /**
@@ -401,12 +444,10 @@ public final class LuceneIndex implements VectorIndex {
     try {
       List<IndexHit> hits = new ArrayList<>();
       if (mode == SearchMode.HNSW) {
-        int n = Math.max(k, efSearch);
-        TopDocs td = s.search(new KnnFloatVectorQuery(F_VECTOR, query, n), n);
-        for (int i = 0; i < Math.min(k, td.scoreDocs.length); i++) {
-          ScoreDoc sd = td.scoreDocs[i];
+        List<Scored> best = approximate(s, query, Math.max(k, efSearch));
+        for (int i = 0; i < Math.min(k, best.size()); i++) {
           // Lucene's DOT_PRODUCT score is (1 + cos) / 2
-          hits.add(new IndexHit(image(s, sd.doc), 2.0 * sd.score - 1.0));
+          hits.add(new IndexHit(image(s, best.get(i).doc), 2.0 * best.get(i).score - 1.0));
         }
       } else {
         for (Scored sd : exact(s, query, k)) {
@@ -423,6 +464,34 @@ public final class LuceneIndex implements VectorIndex {
   }
 
   private record Scored(int doc, float score) {}
+
+  /**
+   * The {@code n} best documents by each segment's HNSW graph ({@code n} candidates per graph),
+   * merged: best score first, equal scores by document. This asks the segments' graphs directly, as
+   * {@code KnnFloatVectorQuery} does before it wraps the hits into a second query the searcher then
+   * runs and collects.
+   */
+  private static List<Scored> approximate(IndexSearcher s, float[] q, int n) throws IOException {
+    List<Scored> all = new ArrayList<>();
+    for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
+      FieldInfo fi = ctx.reader().getFieldInfos().fieldInfo(F_VECTOR);
+      if (fi == null || fi.getVectorDimension() == 0) {
+        continue;
+      }
+      if (fi.getVectorDimension() != q.length) {
+        throw new IllegalArgumentException(
+            "the query has " + q.length + " dimensions, the index " + fi.getVectorDimension());
+      }
+      TopDocs td =
+          ctx.reader()
+              .searchNearestVectors(F_VECTOR, q, n, ctx.reader().getLiveDocs(), Integer.MAX_VALUE);
+      for (ScoreDoc sd : td.scoreDocs) {
+        all.add(new Scored(ctx.docBase + sd.doc, sd.score));
+      }
+    }
+    all.sort(Comparator.comparingDouble((Scored x) -> -x.score).thenComparingInt(x -> x.doc));
+    return all.size() > n ? all.subList(0, n) : all;
+  }
 
   private static List<Scored> exact(IndexSearcher s, float[] q, int k) throws IOException {
     // min-heap on (score, then larger doc first) holding the best k

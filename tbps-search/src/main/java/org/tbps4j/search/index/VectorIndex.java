@@ -87,6 +87,15 @@ public interface VectorIndex extends Closeable {
   List<IndexHit> search(float[] query, int k, SearchMode mode) throws IOException;
 
   /**
+   * How many HNSW candidates a query explores ({@code efSearch}; more: higher recall, slower).
+   *
+   * @return the width, or 0 when the backend does not say
+   */
+  default int efSearch() {
+    return 0;
+  }
+
+  /**
    * Picks up commits made by another process since this index was opened (a no-op for backends that
    * always read the latest state).
    *

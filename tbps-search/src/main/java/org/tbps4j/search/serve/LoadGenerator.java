@@ -1,16 +1,20 @@
 package org.tbps4j.search.serve;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * other for a fixed time; optionally every {@code garbageEvery}-th request of a client is garbage
  * (broken JSON, a wrong type, a huge {@code k}), which must be refused with a 4xx while the good
  * requests keep succeeding.
+ *
+ * <p>Each client is one HTTP/1.1 keep-alive connection on a plain blocking socket ({@link
+ * Connection}), not the JDK's {@code HttpClient}: the generator shares the machine (and, in {@code
+ * tbps bench index --serve}, the JVM) with the server it measures, and the JDK client spent about
+ * 1.5 ms of CPU per request (a selector thread and a worker pool per client) — more than the
+ * server's own HTTP and JSON handling — so its cost showed up as server latency.
  */
 public final class LoadGenerator {
 
@@ -124,73 +134,63 @@ public final class LoadGenerator {
     AtomicLong garbage = new AtomicLong();
     AtomicLong refused = new AtomicLong();
     List<double[]> perClient = new ArrayList<>();
-    List<int[]> counts = new ArrayList<>();
     long t0 = System.nanoTime();
     long end = t0 + duration.toNanos();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       final int cid = c;
-      double[][] lat = {new double[1024]};
-      int[] n = {0};
       perClient.add(null);
-      counts.add(n);
       Thread t =
           new Thread(
               () -> {
-                HttpClient http =
-                    HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(10))
-                        .build();
+                double[] lat = new double[1024];
+                int n = 0;
                 Random r = new Random(cid);
                 long i = 0;
-                while (System.nanoTime() < end) {
-                  i++;
-                  boolean bad = garbageEvery > 0 && i % garbageEvery == 0;
-                  String body =
-                      bad
-                          ? garbage(r)
-                          : "{\"query\": "
-                              + quote(queries.get((int) ((cid * 7919L + i) % queries.size())))
-                              + ", \"k\": "
-                              + k
-                              + "}";
-                  HttpRequest.Builder b =
-                      HttpRequest.newBuilder(search)
-                          .timeout(Duration.ofSeconds(30))
-                          .header("Content-Type", "application/json")
-                          .POST(HttpRequest.BodyPublishers.ofString(body));
-                  if (token != null) {
-                    b.header("Authorization", "Bearer " + token);
-                  }
-                  (bad ? garbage : good).incrementAndGet();
-                  long s = System.nanoTime();
-                  try {
-                    HttpResponse<byte[]> resp =
-                        http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                try (Connection conn = new Connection(search, token)) {
+                  while (System.nanoTime() < end) {
+                    i++;
+                    boolean bad = garbageEvery > 0 && i % garbageEvery == 0;
+                    String body =
+                        bad
+                            ? garbage(r)
+                            : "{\"query\": "
+                                + quote(queries.get((int) ((cid * 7919L + i) % queries.size())))
+                                + ", \"k\": "
+                                + k
+                                + "}";
+                    (bad ? garbage : good).incrementAndGet();
+                    long s = System.nanoTime();
+                    int status;
+                    try {
+                      // garbage is raw bytes (one char per byte), a query is UTF-8
+                      status =
+                          conn.post(
+                              body.getBytes(
+                                  bad ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                      dropped.incrementAndGet();
+                      conn.reset();
+                      continue;
+                    }
                     double ms = (System.nanoTime() - s) / 1e6;
                     if (bad) {
-                      if (resp.statusCode() >= 400 && resp.statusCode() < 500) {
+                      if (status >= 400 && status < 500) {
                         refused.incrementAndGet();
                       }
-                    } else if (resp.statusCode() == 200) {
+                    } else if (status == 200) {
                       ok.incrementAndGet();
-                      if (n[0] == lat[0].length) {
-                        lat[0] = Arrays.copyOf(lat[0], 2 * n[0]);
+                      if (n == lat.length) {
+                        lat = Arrays.copyOf(lat, 2 * n);
                       }
-                      lat[0][n[0]++] = ms;
+                      lat[n++] = ms;
                     } else {
                       errors.incrementAndGet();
                     }
-                  } catch (IOException e) {
-                    dropped.incrementAndGet();
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                   }
                 }
                 synchronized (perClient) {
-                  perClient.set(cid, Arrays.copyOf(lat[0], n[0]));
+                  perClient.set(cid, Arrays.copyOf(lat, n));
                 }
               },
               "tbps-load-" + c);
@@ -216,6 +216,168 @@ public final class LoadGenerator {
         garbage.get(),
         refused.get(),
         all);
+  }
+
+  /**
+   * One client's HTTP/1.1 connection: a blocking socket kept alive between requests (opened again
+   * after an error or a {@code Connection: close}), requests written by hand, the status line and
+   * headers parsed and the body read to its end ({@code Content-Length} or chunked). The response
+   * time therefore covers the whole answer.
+   */
+  static final class Connection implements AutoCloseable {
+    private static final int TIMEOUT_MS = 30_000;
+    private final String host;
+    private final int port;
+    private final byte[] head;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    /**
+     * A connection to a search endpoint (opened on first use).
+     *
+     * @param endpoint {@code http://127.0.0.1:PORT/v1/search}
+     * @param token bearer token, or null
+     */
+    Connection(URI endpoint, String token) {
+      if (!"http".equals(endpoint.getScheme()) || endpoint.getPort() < 0) {
+        throw new IllegalArgumentException("expected http://host:port/…, got " + endpoint);
+      }
+      this.host = endpoint.getHost();
+      this.port = endpoint.getPort();
+      String authority = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+      this.head =
+          ("POST "
+                  + endpoint.getRawPath()
+                  + " HTTP/1.1\r\nHost: "
+                  + authority
+                  + "\r\nContent-Type: application/json\r\n"
+                  + (token != null ? "Authorization: Bearer " + token + "\r\n" : ""))
+              .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Sends one POST and reads the whole answer.
+     *
+     * @param body the request body
+     * @return the status code
+     * @throws IOException when the connection fails or the answer is not HTTP (the caller counts it
+     *     as dropped)
+     */
+    int post(byte[] body) throws IOException {
+      if (socket == null) {
+        socket = new Socket(host, port);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(TIMEOUT_MS);
+        in = new BufferedInputStream(socket.getInputStream(), 16384);
+        out = new BufferedOutputStream(socket.getOutputStream(), 16384);
+      }
+      out.write(head);
+      out.write(
+          ("Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      String status = line(in);
+      if (!status.startsWith("HTTP/1.") || status.length() < 12) {
+        throw new IOException("not an HTTP status line: " + status);
+      }
+      int code;
+      try {
+        code = Integer.parseInt(status.substring(9, 12));
+      } catch (NumberFormatException e) {
+        throw new IOException("not an HTTP status line: " + status);
+      }
+      long length = -1;
+      boolean chunked = false;
+      boolean close = status.startsWith("HTTP/1.0");
+      for (String h = line(in); !h.isEmpty(); h = line(in)) {
+        int colon = h.indexOf(':');
+        if (colon < 0) {
+          continue;
+        }
+        String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        String value = h.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+        switch (name) {
+          case "content-length" -> length = Long.parseLong(value);
+          case "transfer-encoding" -> chunked = value.contains("chunked");
+          case "connection" -> close = value.contains("close") ? true : close;
+          default -> {
+            // not needed
+          }
+        }
+      }
+      if (chunked) {
+        for (long size = chunkSize(line(in)); size > 0; size = chunkSize(line(in))) {
+          skip(in, size);
+          line(in);
+        }
+        while (!line(in).isEmpty()) {
+          // trailers
+        }
+      } else if (length >= 0) {
+        skip(in, length);
+      } else {
+        in.transferTo(OutputStream.nullOutputStream()); // the body ends with the connection
+        close = true;
+      }
+      if (close) {
+        reset();
+      }
+      return code;
+    }
+
+    private static long chunkSize(String line) throws IOException {
+      int semi = line.indexOf(';');
+      try {
+        return Long.parseLong((semi < 0 ? line : line.substring(0, semi)).trim(), 16);
+      } catch (NumberFormatException e) {
+        throw new IOException("bad chunk size: " + line);
+      }
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+      byte[] buf = new byte[8192];
+      while (n > 0) {
+        int r = in.read(buf, 0, (int) Math.min(buf.length, n));
+        if (r < 0) {
+          throw new EOFException("the connection closed inside a response body");
+        }
+        n -= r;
+      }
+    }
+
+    private static String line(InputStream in) throws IOException {
+      StringBuilder b = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new EOFException("the connection closed inside a response");
+        }
+        if (b.length() > 8192) {
+          throw new IOException("response line too long");
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
+
+    /** Closes the socket; the next request opens a new one. */
+    void reset() {
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+      }
+      socket = null;
+    }
+
+    @Override
+    public void close() {
+      reset();
+    }
   }
 
   private static String garbage(Random r) {

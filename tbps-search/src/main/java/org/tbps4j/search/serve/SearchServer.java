@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tbps4j.search.BatchingQueryEncoder;
 import org.tbps4j.search.SafeImages;
 import org.tbps4j.search.Searcher;
 import org.tbps4j.search.index.IndexHit;
@@ -64,6 +65,9 @@ public final class SearchServer implements AutoCloseable {
   private static final long DRAIN_LIMIT = 8L << 20;
   private static final Set<String> SEARCH_FIELDS = Set.of("query", "k", "exact");
 
+  /** Set while the accepting thread runs a request the full worker queue refused. */
+  private static final ThreadLocal<Boolean> OVERLOADED = new ThreadLocal<>();
+
   private final Searcher searcher;
   private final ServerConfig config;
   private final Path realRoot;
@@ -72,6 +76,7 @@ public final class SearchServer implements AutoCloseable {
   private final byte[] tokenDigest;
   private final AtomicLong lastRefresh = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong overloaded = new AtomicLong();
   private volatile boolean stopped;
 
   private SearchServer(Searcher searcher, ServerConfig config) throws IOException {
@@ -93,8 +98,15 @@ public final class SearchServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             },
-            // a full queue slows the accepting thread down instead of dropping a connection
-            new ThreadPoolExecutor.CallerRunsPolicy());
+            // a full queue: the accepting thread answers 503 itself (cheap), nothing is dropped
+            (r, executor) -> {
+              OVERLOADED.set(Boolean.TRUE);
+              try {
+                r.run();
+              } finally {
+                OVERLOADED.remove();
+              }
+            });
     this.http = HttpServer.create(config.bind(), 128);
     http.setExecutor(pool);
     http.createContext("/", this::handle);
@@ -171,6 +183,24 @@ public final class SearchServer implements AutoCloseable {
   }
 
   /**
+   * Requests refused with 503 {@code overloaded} because every worker was busy and the queue full.
+   *
+   * @return the count since the start
+   */
+  public long overloadedCount() {
+    return overloaded.get();
+  }
+
+  /**
+   * Requests waiting for a worker.
+   *
+   * @return the worker pool's queue length
+   */
+  int queued() {
+    return pool.getQueue().size();
+  }
+
+  /**
    * Requests currently being handled.
    *
    * @return the count
@@ -217,6 +247,18 @@ public final class SearchServer implements AutoCloseable {
       if (stopped) {
         ex.getResponseHeaders().set("Connection", "close");
         throw new HttpError(503, "shutting_down", "the server is shutting down");
+      }
+      if (OVERLOADED.get() != null) {
+        overloaded.incrementAndGet();
+        ex.getResponseHeaders().set("Retry-After", "1");
+        throw new HttpError(
+            503,
+            "overloaded",
+            "the server is busy ("
+                + config.workers()
+                + " requests running, "
+                + config.queue()
+                + " waiting): try again shortly");
       }
       route(ex);
     } catch (HttpError e) {
@@ -491,9 +533,22 @@ public final class SearchServer implements AutoCloseable {
           o.put("hnsw_m", i.hnswM());
           o.put("hnsw_beam_width", i.hnswBeamWidth());
         });
+    if (searcher.index().efSearch() > 0) {
+      o.put("hnsw_ef_search", searcher.index().efSearch());
+    }
     o.put("max_k", config.maxK());
     o.put("max_query_chars", config.maxQueryChars());
     o.put("auth", config.requiresToken() ? "bearer" : "none");
+    o.put("workers", config.workers());
+    ObjectNode served = o.putObject("served");
+    served.put("overloaded", overloaded.get());
+    if (searcher.encoder() instanceof BatchingQueryEncoder b) {
+      BatchingQueryEncoder.Stats st = b.stats();
+      served.put("query_passes", st.passes());
+      served.put("queries_encoded", st.texts());
+      served.put("mean_query_batch", round(st.meanBatch()));
+      served.put("largest_query_batch", st.largestBatch());
+    }
     return o;
   }
 

@@ -1,5 +1,6 @@
 package org.tbps4j.search.index;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -195,5 +196,122 @@ class LuceneIndexTest {
     }
     List<String> ok = new ArrayList<>(List.of("a.jpg", "cam 1/ü.png"));
     ok.forEach(p -> new IndexedImage(p, 1, 1, 1));
+  }
+
+  /** The largest number of level-0 neighbours of any node, over the index's segments. */
+  private static int maxDegree(Path dir) throws Exception {
+    int max = 0;
+    try (org.apache.lucene.index.DirectoryReader r =
+        org.apache.lucene.index.DirectoryReader.open(
+            org.apache.lucene.store.FSDirectory.open(dir))) {
+      for (org.apache.lucene.index.LeafReaderContext ctx : r.leaves()) {
+        var kr =
+            ((org.apache.lucene.index.CodecReader)
+                    org.apache.lucene.index.FilterLeafReader.unwrap(ctx.reader()))
+                .getVectorReader();
+        if (kr
+            instanceof org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat.FieldsReader f) {
+          kr = f.getFieldReader(LuceneIndex.F_VECTOR);
+        }
+        var g =
+            ((org.apache.lucene.codecs.hnsw.HnswGraphProvider) kr).getGraph(LuceneIndex.F_VECTOR);
+        for (int node = 0; node < g.size(); node++) {
+          g.seek(0, node);
+          int n = 0;
+          while (g.nextNeighbor() != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) {
+            n++;
+          }
+          max = Math.max(max, n);
+        }
+      }
+    }
+    return max;
+  }
+
+  private static void addRange(LuceneIndex idx, float[][] v, int from, int to) throws Exception {
+    List<IndexedImage> docs = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      docs.add(new IndexedImage(String.format("p%03d.jpg", i), i, 1, 1));
+    }
+    idx.add(docs, java.util.Arrays.copyOfRange(v, from, to));
+  }
+
+  @Test
+  void laterWritesKeepTheHnswParametersTheIndexRecordsAndQueriesUseItsSearchWidth()
+      throws Exception {
+    float[][] v = Planted.unitVectors(120, 64, 8);
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    IndexInfo info =
+        new IndexInfo(
+            Planted.HASH, "/m.zip", 64, tmp.toString(), "images:x", t, t, true, 2, 20, 37);
+    Path dir = tmp.resolve("idx");
+    try (LuceneIndex w = LuceneIndex.openWritable(dir, 2, 20)) {
+      assertArrayEquals(new int[] {2, 20}, w.writerHnswParameters());
+      addRange(w, v, 0, 60);
+      w.commit(info);
+    }
+    // reopened as `tbps index add` does, with other (default) parameters: the recorded ones win,
+    // so the new segment and the merged graph still have degree <= 2 M = 4 at level 0
+    try (LuceneIndex w = LuceneIndex.openWritable(dir, 32, 200)) {
+      assertArrayEquals(new int[] {2, 20}, w.writerHnswParameters());
+      assertEquals(37, w.efSearch());
+      addRange(w, v, 60, 120);
+      w.commit(info);
+      w.forceMerge();
+      w.commit(info);
+      assertEquals(1, w.segments());
+    }
+    assertTrue(maxDegree(dir) <= 4, "level-0 degree " + maxDegree(dir));
+    try (LuceneIndex r = LuceneIndex.openReadOnly(dir)) {
+      assertEquals(info, r.info().orElseThrow());
+      assertEquals(37, r.efSearch());
+      assertEquals("p077.jpg", r.search(v[77], 1, SearchMode.HNSW).get(0).image().path());
+      r.setEfSearch(5);
+      assertEquals(5, r.efSearch());
+    }
+    // the control: the same vectors with M = 32 make nodes of higher degree (the check can fail)
+    Path wide = tmp.resolve("wide");
+    try (LuceneIndex w = LuceneIndex.openWritable(wide, 32, 200)) {
+      addRange(w, v, 0, 120);
+      w.commit(info);
+    }
+    assertTrue(maxDegree(wide) > 4, "level-0 degree " + maxDegree(wide));
+  }
+
+  @Test
+  void anIndexWrittenBeforeTheSearchWidthWasRecordedOpensWithTheDefault() throws Exception {
+    Path dir = tmp.resolve("old");
+    float[][] v = Planted.unitVectors(30, 8, 9);
+    try (LuceneIndex w = LuceneIndex.openWritable(dir, 16, 100)) {
+      addRange(w, v, 0, 30);
+      w.commit(Planted.info(8, tmp));
+    }
+    // rewrite the commit's metadata as the first release wrote it (no hnsw_ef_search)
+    java.util.Map<String, String> old = new java.util.LinkedHashMap<>(Planted.info(8, tmp).toMap());
+    old.remove("hnsw_ef_search");
+    try (var w =
+        new org.apache.lucene.index.IndexWriter(
+            org.apache.lucene.store.FSDirectory.open(dir),
+            new org.apache.lucene.index.IndexWriterConfig()
+                .setOpenMode(org.apache.lucene.index.IndexWriterConfig.OpenMode.APPEND))) {
+      w.setLiveCommitData(old.entrySet());
+      w.commit();
+    }
+    try (LuceneIndex r = LuceneIndex.openReadOnly(dir)) {
+      IndexInfo info = r.info().orElseThrow();
+      assertEquals(IndexInfo.DEFAULT_EF_SEARCH, info.hnswEfSearch());
+      assertEquals(Planted.info(8, tmp), info);
+      assertEquals(IndexInfo.DEFAULT_EF_SEARCH, r.efSearch());
+      assertEquals("p011.jpg", r.search(v[11], 1, SearchMode.HNSW).get(0).image().path());
+    }
+    // and a malformed width is named
+    old.put("hnsw_ef_search", "many");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> IndexInfo.fromMap(old, "IDX"));
+    assertEquals("IDX: index metadata 'hnsw_ef_search' is not an integer: many", e.getMessage());
+    old.put("hnsw_ef_search", "0");
+    e = assertThrows(IllegalArgumentException.class, () -> IndexInfo.fromMap(old, "IDX"));
+    assertEquals(
+        "IDX: bad index metadata: HNSW ef search must be in 1..10000, got 0", e.getMessage());
   }
 }

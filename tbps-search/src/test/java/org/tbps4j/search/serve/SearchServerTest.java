@@ -408,4 +408,64 @@ class SearchServerTest {
     }
     assertArrayEquals(new int[] {57, 7}, new int[] {counts[200], counts[400]});
   }
+
+  @Test
+  void aFullQueueIsRefusedWithA503JsonErrorAndNothingIsDropped() throws Exception {
+    SearchServer s =
+        start(
+            new ServerConfig(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                null,
+                root,
+                1,
+                1,
+                ServerConfig.DEFAULT_MAX_BODY,
+                1000,
+                1000,
+                Duration.ofSeconds(10)));
+    int p = s.port();
+    encoder.gate = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService clients =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      // the only worker is held in the encoder by the first request, the second waits in the queue
+      List<CompletableFuture<Http.Response>> held = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        held.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return Http.post(p, "/v1/search", "{\"query\": \"person 13\"}");
+                  } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                  }
+                },
+                clients));
+        long t0 = System.nanoTime();
+        while ((i == 0 ? s.inFlight() : s.queued()) < 1) {
+          assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "request " + i + " never arrived");
+          Thread.sleep(5);
+        }
+      }
+      // anything more is answered at once: 503 with a JSON error and Retry-After, not dropped
+      for (int i = 0; i < 3; i++) {
+        Http.Response r = Http.post(p, "/v1/search", "{\"query\": \"person 13\"}");
+        assertError(r, 503, "overloaded");
+        assertEquals("1", r.header("Retry-After"));
+      }
+      assertEquals(3, s.overloadedCount());
+      encoder.gate.countDown();
+      for (CompletableFuture<Http.Response> f : held) {
+        Http.Response r = f.get(30, TimeUnit.SECONDS);
+        assertEquals(200, r.status(), r.text());
+        assertEquals(paths.get(27), json(r).get("hits").get(0).get("path").asText());
+      }
+      // and the server serves on
+      assertEquals(200, Http.post(p, "/v1/search", "{\"query\": \"person 13\"}").status());
+      assertEquals(3, json(Http.get(p, "/v1/info")).get("served").get("overloaded").asLong());
+    } finally {
+      encoder.gate.countDown();
+      clients.shutdownNow();
+    }
+  }
 }
