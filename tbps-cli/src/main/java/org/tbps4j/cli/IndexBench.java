@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tbps4j.bench.search.IndexBenchmark;
+import org.tbps4j.search.index.IndexInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,20 +64,20 @@ public final class IndexBench implements Callable<Integer> {
 
   @Option(
       names = "--hnsw-m",
-      defaultValue = "16",
+      defaultValue = "" + IndexInfo.DEFAULT_M,
       description = "HNSW degree. Default: ${DEFAULT-VALUE}.")
   int hnswM;
 
   @Option(
       names = "--hnsw-beam",
-      defaultValue = "100",
+      defaultValue = "" + IndexInfo.DEFAULT_BEAM_WIDTH,
       description = "HNSW construction beam. Default: ${DEFAULT-VALUE}.")
   int hnswBeam;
 
   @Option(
       names = "--ef",
       split = ",",
-      defaultValue = "50,100,200,400",
+      defaultValue = "50,100,150,200,400",
       description =
           "HNSW candidates per query, one row each (recall against exact, latency); the"
               + " first one at or above the recall target also serves. Default: ${DEFAULT-VALUE}.")

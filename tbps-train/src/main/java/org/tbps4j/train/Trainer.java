@@ -1,13 +1,13 @@
 package org.tbps4j.train;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -21,6 +21,7 @@ import org.tbps4j.data.sample.Seeds;
 import org.tbps4j.data.text.CaptionEncoder;
 import org.tbps4j.data.text.TokenShift;
 import org.tbps4j.loss.LossNames;
+import org.tbps4j.model.AtomicFiles;
 import org.tbps4j.model.ModelAttachments;
 import org.tbps4j.model.ModelConfig;
 import org.tbps4j.model.Quiet;
@@ -38,7 +39,6 @@ import org.tbps4j.train.run.RunInfo;
 import org.tbps4j.train.run.RunLock;
 import org.tbps4j.train.run.TrainState;
 import org.tbps4j.train.schedule.BudgetSchedule;
-import org.tbps4j.train.schedule.WarmupSchedule;
 
 /**
  * The training loop: stages × epochs × P×K batches, one {@code SameDiff.fit} step per batch, and
@@ -226,10 +226,9 @@ public final class Trainer {
   private LossTermsListener terms;
   private ISchedule schedule;
   private ModelConfig modelConfig;
-  private java.util.function.LongSupplier clockSource = System::nanoTime;
+  private LongSupplier clockSource = System::nanoTime;
   private final TrainingClock clock = new TrainingClock(() -> clockSource.getAsLong());
-  private int[] epochBatches; // batches per epoch, whole run
-  private long totalIterations;
+  private IterationPlan plan;
   private long trainedIterations; // steps of this process
 
   /**
@@ -291,7 +290,7 @@ public final class Trainer {
           state.epoch() + 1,
           state.batchInEpoch());
     }
-    AtomicWrite.text(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
+    AtomicFiles.writeString(runDir.resolve(CONFIG_YAML), ConfigLoader.toYaml(config));
     captions = data.openCaptionEncoder(config);
     ModelConfig mc =
         ModelFactory.modelConfig(config, data.classes().size(), data.vocabulary().size());
@@ -302,7 +301,8 @@ public final class Trainer {
             failures,
             towerOrNull(captions),
             textShift(config, mc));
-    planIterations();
+    plan = IterationPlan.of(config, trainIt);
+    schedule = plan.schedule(options.maxSeconds(), this::budgetFraction);
     MetricsHistory history =
         new MetricsHistory(
             // from the beginning (no checkpoint, e.g. killed during the first checkpoint write):
@@ -370,68 +370,6 @@ public final class Trainer {
         : TokenShift.NONE;
   }
 
-  private void planIterations() {
-    int epochs = config.totalEpochs();
-    epochBatches = new int[epochs];
-    totalIterations = 0;
-    for (int e = 0; e < epochs; e++) {
-      epochBatches[e] = trainIt.batchesInEpoch(e);
-      totalIterations += epochBatches[e];
-    }
-    TrainConfig.Schedule s = config.schedule();
-    long warmup = Math.round(s.warmupEpochs() * epochBatches[0]);
-    long[] milestones = new long[s.milestones().size()];
-    for (int i = 0; i < milestones.length; i++) {
-      milestones[i] = iterationAtEpoch(s.milestones().get(i));
-    }
-    double lr = config.optimizer().lr();
-    if (options.maxSeconds() > 0 && s.followBudget() && s.type() != WarmupSchedule.Kind.STEP) {
-      // warm-up and decay over the time budget: the run ends annealed whatever the step rate
-      BudgetSchedule.Kind budgetKind =
-          switch (s.type()) {
-            case COSINE -> BudgetSchedule.Kind.COSINE;
-            case CONSTANT -> BudgetSchedule.Kind.CONSTANT;
-            case STEP -> throw new IllegalStateException("step schedules count epochs");
-          };
-      schedule =
-          new BudgetSchedule(budgetKind, lr, Math.min(s.minLr(), lr), s.warmupFraction())
-              .attach(this::budgetFraction);
-      return;
-    }
-    schedule =
-        new WarmupSchedule(
-            s.type(),
-            config.optimizer().lr(),
-            Math.min(s.minLr(), config.optimizer().lr()),
-            Math.min(warmup, Math.max(0, totalIterations - 1)),
-            Math.max(1, totalIterations),
-            milestones,
-            s.gamma());
-  }
-
-  private long iterationAtEpoch(double epoch) {
-    long it = 0;
-    int whole = (int) Math.floor(epoch);
-    for (int e = 0; e < Math.min(whole, epochBatches.length); e++) {
-      it += epochBatches[e];
-    }
-    if (whole < epochBatches.length) {
-      it += Math.round((epoch - whole) * epochBatches[whole]);
-    }
-    return it;
-  }
-
-  private int stageOfEpoch(int epoch) {
-    int e = 0;
-    for (int s = 0; s < config.stages().size(); s++) {
-      e += config.stages().get(s).epochs();
-      if (epoch < e) {
-        return s;
-      }
-    }
-    return config.stages().size() - 1;
-  }
-
   /** Runs epochs from the state; returns the final state, or null when stopped on purpose. */
   private TrainState loop(TrainState start) throws IOException {
     run.iteration = start.iteration();
@@ -439,12 +377,12 @@ public final class Trainer {
     run.batch = start.batchInEpoch();
     clock.start();
     for (TrainerHook h : hooks) {
-      h.beforeTrain(run, totalIterations);
+      h.beforeTrain(run, plan.totalIterations());
     }
     boolean timeUp = false;
-    while (run.epoch < epochBatches.length && !timeUp) {
+    while (run.epoch < plan.epochs() && !timeUp) {
       int epoch = run.epoch;
-      int stage = stageOfEpoch(epoch);
+      int stage = plan.stageOfEpoch(epoch);
       if (stage != run.graphStage) {
         switchStage(stage);
       }
@@ -475,8 +413,8 @@ public final class Trainer {
           break;
         }
       }
-      boolean lastEpoch = epoch + 1 >= epochBatches.length || timeUp;
-      boolean stageEnd = lastEpoch || stageOfEpoch(epoch + 1) != stage;
+      boolean lastEpoch = epoch + 1 >= plan.epochs() || timeUp;
+      boolean stageEnd = lastEpoch || plan.stageOfEpoch(epoch + 1) != stage;
       TrainerHook.EpochEnd end =
           new TrainerHook.EpochEnd(epoch, run.iteration, stageEnd, lastEpoch, timeUp);
       for (TrainerHook h : hooks) {
@@ -524,8 +462,8 @@ public final class Trainer {
             stageName,
             run.epoch,
             run.batch,
-            epochBatches[run.epoch],
-            totalIterations,
+            plan.batchesIn(run.epoch),
+            plan.totalIterations(),
             batch.size(),
             schedule.valueAt(Math.toIntExact(iteration), run.epoch),
             values,
@@ -582,7 +520,7 @@ public final class Trainer {
    * @param nanos a monotonic time source in nanoseconds
    * @return this trainer
    */
-  Trainer withClock(java.util.function.LongSupplier nanos) {
+  Trainer withClock(LongSupplier nanos) {
     this.clockSource = nanos;
     return this;
   }
@@ -590,46 +528,6 @@ public final class Trainer {
   /** Elapsed share of the time budget (0 without a budget). */
   private double budgetFraction() {
     return options.maxSeconds() > 0 ? clock.elapsedSeconds() / options.maxSeconds() : 0;
-  }
-
-  /**
-   * Wall time of the training loop over every process of a run: what a resumed run inherits from
-   * its checkpoint plus what this process has run since {@link #start()} (called after the
-   * process's first step, so building the gradient graph does not count).
-   */
-  static final class TrainingClock {
-    private final java.util.function.LongSupplier nanos;
-    private double prior;
-    private long startedNanos = -1;
-
-    TrainingClock(java.util.function.LongSupplier nanos) {
-      this.nanos = nanos;
-    }
-
-    void resumeFrom(double seconds) {
-      prior = Math.max(0, seconds);
-    }
-
-    void start() {
-      startedNanos = nanos.getAsLong();
-    }
-
-    double elapsedSeconds() {
-      return prior + (startedNanos < 0 ? 0 : (nanos.getAsLong() - startedNanos) / 1e9);
-    }
-  }
-
-  /** Small helper so the trainer never leaves half-written text files. */
-  static final class AtomicWrite {
-    private AtomicWrite() {}
-
-    static void text(Path p, String s) {
-      try {
-        org.tbps4j.model.AtomicFiles.writeString(p, s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(p + ": " + e.getMessage(), e);
-      }
-    }
   }
 
   /**
