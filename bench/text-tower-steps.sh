@@ -32,8 +32,9 @@ for n in $names; do
   done
 done
 echo
-python3 - "$out" "$datas" $names <<'PY'
-import json, os, re, statistics, sys
+PYTHONPATH="$root/bench" python3 - "$out" "$datas" $names <<'PY'
+import os, re, sys
+import probe_table
 out, datas, names = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
 def run_dir(n, d):
     return os.path.join(out, n, f"{os.path.basename(os.path.dirname(d))}-{os.path.basename(d)}-s1")
@@ -44,29 +45,11 @@ for d in datas:
 print("Linear probes (fitted on train, evaluated on val), mean accuracy over the datasets in %,"
       " majority baseline in brackets:")
 print()
+def probe(n, d):
+    return os.path.join(run_dir(n, d), "probe.json")
 for w, ds in worlds.items():
-    attrs = []
-    for n in names:
-        for d in ds:
-            for a in json.load(open(os.path.join(run_dir(n, d), "probe.json")))["attributes"]:
-                if a["attribute"] not in attrs:
-                    attrs.append(a["attribute"])
     print(f"**{w}** ({len(ds)} datasets)")
     print()
-    print("| attribute | " + " | ".join(f"caption, {n}" for n in names) + " | "
-          + " | ".join(f"image, {n}" for n in names) + " |")
-    print("|---" * (1 + 2 * len(names)) + "|")
-    for a in attrs:
-        cells = []
-        for side in ("text", "image"):
-            for n in names:
-                acc, maj = [], []
-                for d in ds:
-                    for x in json.load(open(os.path.join(run_dir(n, d), "probe.json")))["attributes"]:
-                        if x["attribute"] == a and side in x:
-                            acc.append(x[side]["accuracy"])
-                            maj.append(x[side]["majority"])
-                cells.append(f"{statistics.mean(acc):.1f} ({statistics.mean(maj):.1f})" if acc else "–")
-        print(f"| {a} | " + " | ".join(cells) + " |")
+    probe_table.print_table(names, ds, probe, probe_table.attributes(names, ds, probe))
     print()
 PY

@@ -38,8 +38,9 @@ for enc in $encoders; do
     done
   done
 done
-python3 - "$out" "$worlds" "$seeds" "$encoders" <<'PY'
+PYTHONPATH="$root/bench" python3 - "$out" "$worlds" "$seeds" "$encoders" <<'PY'
 import json, os, re, statistics, sys
+import probe_table
 out, worlds, seeds, encoders = sys.argv[1], sys.argv[2].split(), sys.argv[3].split(), sys.argv[4].split()
 def run_dir(e, w, s):
     return os.path.join(out, e, f"{w}-s{s}")
@@ -66,32 +67,13 @@ for e in encoders:
 print()
 print("Linear probes (fitted on train, evaluated on val), mean accuracy over seeds in %, majority baseline in brackets:")
 print()
-attrs = []
-for e in encoders:
-    for w in worlds:
-        for s in seeds:
-            p = json.load(open(os.path.join(run_dir(e, w, s), "probe.json")))
-            for a in p["attributes"]:
-                if a["attribute"] not in attrs:
-                    attrs.append(a["attribute"])
+def probe(e, key):
+    return os.path.join(run_dir(e, *key), "probe.json")
+# one attribute order for every world's table
+attrs = probe_table.attributes(encoders, [(w, s) for w in worlds for s in seeds], probe)
 for w in worlds:
     print(f"**{w}**")
     print()
-    print("| attribute | " + " | ".join(f"caption, {e}" for e in encoders) + " | "
-          + " | ".join(f"image, {e}" for e in encoders) + " |")
-    print("|---" * (1 + 2 * len(encoders)) + "|")
-    for a in attrs:
-        cells = []
-        for side in ("text", "image"):
-            for e in encoders:
-                acc, maj = [], []
-                for s in seeds:
-                    p = json.load(open(os.path.join(run_dir(e, w, s), "probe.json")))
-                    for x in p["attributes"]:
-                        if x["attribute"] == a and side in x:
-                            acc.append(x[side]["accuracy"])
-                            maj.append(x[side]["majority"])
-                cells.append(f"{statistics.mean(acc):.1f} ({statistics.mean(maj):.1f})" if acc else "–")
-        print(f"| {a} | " + " | ".join(cells) + " |")
+    probe_table.print_table(encoders, [(w, s) for s in seeds], probe, attrs)
     print()
 PY
