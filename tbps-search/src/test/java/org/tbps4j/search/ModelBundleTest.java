@@ -23,14 +23,17 @@ class ModelBundleTest {
     return Vocabulary.fromCaptions(List.of("a man in a red coat", "a woman in a blue skirt"), 1);
   }
 
+  /** The micro preset at 32×16 pixels and 8 tokens: the size the tests' preprocessing states. */
+  private static ModelConfig microAt32x16(Vocabulary v) {
+    return ModelConfig.preset("micro", 4, v.size()).toBuilder()
+        .optImageSize(32, 16)
+        .optMaxLength(8)
+        .build();
+  }
+
   private static Path save(Path file, String... attachments) throws Exception {
     Vocabulary v = vocab();
-    try (TbpsModel m =
-        TbpsModel.create(
-            ModelConfig.preset("micro", 4, v.size()).toBuilder()
-                .optImageSize(32, 16)
-                .optMaxLength(8)
-                .build())) {
+    try (TbpsModel m = TbpsModel.create(microAt32x16(v))) {
       for (String a : attachments) {
         switch (a) {
           case ModelAttachments.VOCABULARY -> m.putAttachment(a, v.toJson());
@@ -82,12 +85,7 @@ class ModelBundleTest {
     };
     for (String[] c : cases) {
       Path f = dir.resolve("size-" + c[2] + ".zip");
-      try (TbpsModel m =
-          TbpsModel.create(
-              ModelConfig.preset("micro", 4, v.size()).toBuilder()
-                  .optImageSize(32, 16)
-                  .optMaxLength(8)
-                  .build())) {
+      try (TbpsModel m = TbpsModel.create(microAt32x16(v))) {
         m.putAttachment(ModelAttachments.VOCABULARY, v.toJson());
         m.putAttachment(
             ModelAttachments.PREPROCESSING,
