@@ -75,6 +75,15 @@ public final class IndexBench implements Callable<Integer> {
   int hnswBeam;
 
   @Option(
+      names = "--ram-buffer-mb",
+      defaultValue = "2048",
+      description =
+          "The writer's RAM buffer (MiB) while the vectors are added: a buffer that holds the whole"
+              + " gallery writes one segment (one HNSW graph) per thread and merges once, a small"
+              + " one flushes many graphs that merges insert again. Default: ${DEFAULT-VALUE}.")
+  double ramBufferMiB;
+
+  @Option(
       names = "--ef",
       split = ",",
       defaultValue = "50,100,150,200,400",
@@ -174,7 +183,7 @@ public final class IndexBench implements Callable<Integer> {
         IndexBenchmark.report(
             new IndexBenchmark.Options(
                 new IndexBenchmark.Vectors(vectors, dim, distribution, seed),
-                new IndexBenchmark.Hnsw(hnswM, hnswBeam, efs, recallTarget),
+                new IndexBenchmark.Hnsw(hnswM, hnswBeam, efs, recallTarget, ramBufferMiB),
                 new IndexBenchmark.Queries(k, queries, recallQueries, threads),
                 new IndexBenchmark.EndToEnd(embedImages, preset),
                 new IndexBenchmark.Load(serve, clients, seconds, garbageEvery),

@@ -85,13 +85,21 @@ public final class IndexBenchmark {
    * @param efs candidates per query, one result row each; the first one at or above the recall
    *     target also serves
    * @param recallTarget recall@k of HNSW against exact the serving ef must reach
+   * @param ramBufferMiB the writer's RAM buffer while the vectors are added: Lucene builds each
+   *     in-memory segment's graph as documents arrive and every flush starts a new graph that a
+   *     merge later re-inserts, so a bulk load with a buffer that holds the whole gallery writes
+   *     one segment per indexing thread and merges once (see docs/search.md)
    */
-  public record Hnsw(int m, int beamWidth, List<Integer> efs, double recallTarget) {
+  public record Hnsw(
+      int m, int beamWidth, List<Integer> efs, double recallTarget, double ramBufferMiB) {
     /** Copies the list. */
     public Hnsw {
       efs = List.copyOf(efs);
       if (efs.isEmpty()) {
         throw new IllegalArgumentException("at least one ef is needed");
+      }
+      if (!(ramBufferMiB >= 1)) {
+        throw new IllegalArgumentException("the RAM buffer must be >= 1 MiB, got " + ramBufferMiB);
       }
     }
   }
@@ -179,6 +187,7 @@ public final class IndexBenchmark {
   private final int threads;
   private final int hnswM;
   private final int hnswBeam;
+  private final double ramBufferMiB;
   private final List<Integer> efs;
   private final double recallTarget;
   private final String distribution;
@@ -199,6 +208,7 @@ public final class IndexBenchmark {
     seed = o.vectors().seed();
     hnswM = o.hnsw().m();
     hnswBeam = o.hnsw().beamWidth();
+    ramBufferMiB = o.hnsw().ramBufferMiB();
     efs = o.hnsw().efs();
     recallTarget = o.hnsw().recallTarget();
     k = o.queries().k();
@@ -238,6 +248,7 @@ public final class IndexBenchmark {
     out.put("k", k);
     out.put("hnsw_m", hnswM);
     out.put("hnsw_beam_width", hnswBeam);
+    out.put("ram_buffer_mib", ramBufferMiB);
     out.put("ef_search", efs);
     out.put("distribution", distribution);
     out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -373,6 +384,7 @@ public final class IndexBenchmark {
     deleteTree(index);
     long t0 = System.nanoTime();
     try (LuceneIndex idx = LuceneIndex.openWritable(index, hnswM, hnswBeam)) {
+      idx.setRamBufferMiB(ramBufferMiB);
       int batch = 1024;
       int batches = (vectors + batch - 1) / batch;
       ExecutorService pool = Executors.newFixedThreadPool(threads);

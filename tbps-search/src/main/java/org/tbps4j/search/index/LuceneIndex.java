@@ -406,6 +406,24 @@ public final class LuceneIndex implements VectorIndex {
   }
 
   /**
+   * Sets how much the writer buffers before it flushes a segment (Lucene's live RAM buffer; the
+   * default is 64 MiB). Lucene builds a segment's HNSW graph while documents are buffered and a
+   * merge inserts the vectors of all but the largest segment again, so a bulk load with a buffer
+   * that holds everything flushes one graph per indexing thread and merges once; the buffer must
+   * fit the heap (about 1.6 KiB per 256-dimensional vector at the default degree), and Lucene still
+   * flushes one thread's buffer when it passes its per-thread limit (1,945 MiB).
+   *
+   * @param mib buffer size, {@code >= 1}
+   */
+  public void setRamBufferMiB(double mib) {
+    requireWritable();
+    if (!(mib >= 1)) {
+      throw new IllegalArgumentException("the RAM buffer must be >= 1 MiB, got " + mib);
+    }
+    writer.getConfig().setRAMBufferSizeMB(mib);
+  }
+
+  /**
    * Merges the index into one segment (one HNSW graph: the fastest queries). Commit afterwards.
    *
    * @throws IOException on write errors

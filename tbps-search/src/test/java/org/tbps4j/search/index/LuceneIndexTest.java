@@ -237,6 +237,45 @@ class LuceneIndexTest {
   }
 
   @Test
+  void aBufferThatHoldsTheBulkLoadFlushesOneSegmentAndAnswersLikeTheSmallBuffer() throws Exception {
+    int n = 3000;
+    float[][] v = Planted.unitVectors(n, 256, 11);
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    IndexInfo info =
+        new IndexInfo(Planted.HASH, "/m.zip", 256, tmp.toString(), "images:x", t, t, true, 8, 40);
+    int[] segments = new int[2];
+    List<List<String>> answers = new ArrayList<>();
+    double[] buffers = {1, 512};
+    for (int b = 0; b < 2; b++) {
+      Path dir = tmp.resolve("buf" + b);
+      try (LuceneIndex w = LuceneIndex.openWritable(dir, 8, 40)) {
+        w.setRamBufferMiB(buffers[b]);
+        for (int from = 0; from < n; from += 100) {
+          addRange(w, v, from, from + 100);
+        }
+        w.commit(info);
+        segments[b] = w.segments();
+        List<String> got = new ArrayList<>();
+        for (int q = 0; q < 20; q++) {
+          for (IndexHit h : w.search(v[q * 97], 5, SearchMode.EXACT)) {
+            got.add(h.image().path());
+          }
+        }
+        answers.add(got);
+      }
+    }
+    // ~1 KiB of vector per document: a 1 MiB buffer flushes every few hundred documents
+    assertTrue(segments[0] > 1, "segments with a 1 MiB buffer: " + segments[0]);
+    assertEquals(1, segments[1]);
+    assertEquals(answers.get(0), answers.get(1));
+    try (LuceneIndex w = LuceneIndex.openWritable(tmp.resolve("bad"), 8, 40)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> w.setRamBufferMiB(0.5));
+      assertEquals("the RAM buffer must be >= 1 MiB, got 0.5", e.getMessage());
+    }
+  }
+
+  @Test
   void laterWritesKeepTheHnswParametersTheIndexRecordsAndQueriesUseItsSearchWidth()
       throws Exception {
     float[][] v = Planted.unitVectors(120, 64, 8);
