@@ -120,6 +120,18 @@ public final class TbpsModel implements AutoCloseable {
   }
 
   /**
+   * Builds a model whose inference pass keeps the one-hot word lookup (differential tests of the
+   * inference gather).
+   *
+   * @param config the configuration
+   * @return the model, FLOAT, fused batch-norm
+   */
+  static TbpsModel createWithOneHotInference(ModelConfig config) {
+    return new TbpsModel(
+        DualPathGraph.build(config, DataType.FLOAT, true, true), config, DataType.FLOAT);
+  }
+
+  /**
    * The SameDiff graph (for training: set its {@code TrainingConfig}, add the loss, call {@code
    * fit}).
    *

@@ -72,8 +72,24 @@ public final class DualPathGraph {
    * @return the graph
    */
   public static SameDiff build(ModelConfig config, DataType dataType, boolean fusedBatchNorm) {
+    return build(config, dataType, fusedBatchNorm, false);
+  }
+
+  /**
+   * Builds the graph with a chosen batch-norm form and inference lookup (differential tests).
+   *
+   * @param config the model config
+   * @param dataType FLOAT, or DOUBLE for gradient checks
+   * @param fusedBatchNorm libnd4j's fused batch-norm ({@link FusedBatchNorm}) or the composed one
+   * @param oneHotAtInference true keeps the one-hot word lookup in the inference pass (the form
+   *     before the inference gather), false (the product) gathers the rows there
+   * @return the graph
+   */
+  public static SameDiff build(
+      ModelConfig config, DataType dataType, boolean fusedBatchNorm, boolean oneHotAtInference) {
     SameDiff sd = SameDiff.create();
     Layers layers = new Layers(sd, dataType, config.seed(), fusedBatchNorm);
+    layers.setOneHotAtInference(oneHotAtInference);
     Architecture arch = Architecture.of(config.preset());
     int d = config.embeddingDim();
 
@@ -106,7 +122,7 @@ public final class DualPathGraph {
       setSimilarity(sd, vs, us, config.esa().sets(), d);
     }
 
-    // inference pass: the same weights, running statistics, no dropout
+    // inference pass: the same weights, running statistics, no dropout, the word lookup a gather
     layers.setInference(true);
     Act img2 = imageBackbone(layers, config, arch.image());
     SDVariable x2 = head(layers, "image/head", sd.mean(img2.x(), 2, 3), img2.channels(), config);
@@ -243,8 +259,13 @@ public final class DualPathGraph {
   private record Lookup(SDVariable ids, SDVariable rows) {}
 
   /**
-   * The word lookup: one-hot × table (exact gradients also for repeated tokens,
-   * docs/samediff-m2.1.md, note 2), or the two-step lookup over the batch's distinct ids.
+   * The word lookup. Training pass: one-hot × table (exact gradients also for repeated tokens,
+   * docs/samediff-m2.1.md, note 2), or the two-step lookup over the batch's distinct ids. Inference
+   * pass: a plain row gather of the same table — its outputs are never differentiated, so the
+   * gather's gradient does not matter, and it reads {@code N·L} rows where the one-hot product
+   * multiplies {@code [N·L, V] × [V, E]} (the rows are the same: a one-hot row picks one table row
+   * exactly). Ids are checked to lie in {@code [0, V)} before they reach the graph ({@link
+   * org.tbps4j.model.TokenInputs}).
    */
   private static Lookup lookup(Layers layers, ModelConfig config) {
     SameDiff sd = layers.sd();
@@ -255,15 +276,22 @@ public final class DualPathGraph {
     SDVariable table = layers.normal(GraphNames.TEXT_TABLE, 1.0 / Math.sqrt(e), v, e);
     if (config.uniqueTokenCapacity() == 0) {
       SDVariable tokens = placeholder(sd, GraphNames.TOKENS, DataType.INT, -1, len);
+      if (layers.gatherLookup()) {
+        return new Lookup(tokens, sd.gather(table, sd.reshape(tokens, -1), 0)); // [N·L, E]
+      }
       SDVariable oneHot = sd.oneHot(sd.reshape(tokens, -1), v, -1, 1.0, 0.0, t);
       return new Lookup(tokens, sd.mmul(oneHot, table)); // [N·L, E]
     }
     int u = config.uniqueTokenCapacity();
     SDVariable unique = placeholder(sd, GraphNames.TOKEN_UNIQUE, DataType.INT, u);
     SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
+    SDVariable flatIds = sd.gather(unique, sd.reshape(slots, -1), 0);
+    SDVariable ids = sd.reshape(flatIds, -1, len);
+    if (layers.gatherLookup()) {
+      return new Lookup(ids, sd.gather(table, flatIds, 0));
+    }
     SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]
     SDVariable rows = sd.mmul(sd.oneHot(sd.reshape(slots, -1), u, -1, 1.0, 0.0, t), uniqueRows);
-    SDVariable ids = sd.reshape(sd.gather(unique, sd.reshape(slots, -1), 0), -1, len);
     return new Lookup(ids, rows);
   }
 

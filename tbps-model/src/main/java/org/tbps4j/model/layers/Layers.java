@@ -85,6 +85,28 @@ public final class Layers {
     this.inference = inferencePass;
   }
 
+  private boolean oneHotAtInference;
+
+  /**
+   * Keeps the training pass's one-hot word lookup in the inference pass too (the form before the
+   * inference gather; for differential tests only).
+   *
+   * @param oneHot true for the one-hot lookup in both passes
+   */
+  public void setOneHotAtInference(boolean oneHot) {
+    this.oneHotAtInference = oneHot;
+  }
+
+  /**
+   * Whether the word lookup being built may be a plain gather: in the inference pass, unless {@link
+   * #setOneHotAtInference} asked for the one-hot form.
+   *
+   * @return true when the lookup's gradient is never needed and the gather was not switched off
+   */
+  public boolean gatherLookup() {
+    return inference && !oneHotAtInference;
+  }
+
   /**
    * Whether the inference pass is being built.
    *
