@@ -54,8 +54,7 @@ public final class IndexAddCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (VectorIndex idx =
-        location.open(index, true, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH)) {
+    try (VectorIndex idx = location.open(index, true)) {
       IndexInfo info =
           idx.info()
               .orElseThrow(() -> new IllegalArgumentException(idx.describe() + ": no index here"));

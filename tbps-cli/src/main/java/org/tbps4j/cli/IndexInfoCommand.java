@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tbps4j.search.index.IndexInfo;
 import org.tbps4j.search.index.LuceneIndex;
 import org.tbps4j.search.index.VectorIndex;
 import picocli.CommandLine.Command;
@@ -28,8 +27,7 @@ public final class IndexInfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (VectorIndex idx =
-        location.open(index, false, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH)) {
+    try (VectorIndex idx = location.open(index, false)) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("index", idx.describe());
       m.put("size", idx.size());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tbps4j.search.index.IndexInfo;
 import org.tbps4j.search.index.LuceneIndex;
 import org.tbps4j.search.index.VectorIndex;
 import org.tbps4j.search.index.VectorIndexProvider;
@@ -49,6 +50,20 @@ final class IndexLocation {
    */
   boolean isSolr() {
     return solr != null;
+  }
+
+  /**
+   * Opens an index that exists (query, info, add, remove): a Lucene index writes with the HNSW
+   * parameters it records, so no creation parameters are needed; the project's defaults stand in
+   * for an index nothing was committed to yet.
+   *
+   * @param dir the directory (the {@code --index} value), or null with {@code --solr}
+   * @param writable whether the caller writes
+   * @return the index
+   * @throws IOException on I/O errors
+   */
+  VectorIndex open(Path dir, boolean writable) throws IOException {
+    return open(dir, writable, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH);
   }
 
   /**

@@ -50,8 +50,7 @@ final class IndexReadOptions {
    * @throws IOException on I/O errors
    */
   VectorIndex open() throws IOException {
-    VectorIndex idx =
-        location.open(index, false, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH);
+    VectorIndex idx = location.open(index, false);
     if (ef != null && idx instanceof LuceneIndex l) {
       try {
         l.setEfSearch(ef);

@@ -50,8 +50,7 @@ public final class IndexRemoveCommand implements Callable<Integer> {
       }
     }
     long n;
-    try (VectorIndex idx =
-        location.open(index, true, IndexInfo.DEFAULT_M, IndexInfo.DEFAULT_BEAM_WIDTH)) {
+    try (VectorIndex idx = location.open(index, true)) {
       IndexInfo info =
           idx.info()
               .orElseThrow(() -> new IllegalArgumentException(idx.describe() + ": no index here"));
