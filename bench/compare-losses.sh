@@ -83,7 +83,7 @@ python3 - "$out" $order <<'PY'
 import json, sys, os
 out, mixes = sys.argv[1], sys.argv[2:]
 oracle = json.load(open(os.path.join(out, "data", "oracle.json")))["R@1"]
-print("| loss mix | test R@1 | % of the oracle (%.2f) | test mAP | val R@1 (best) | steps | wall time per run |" % oracle)
+print("| loss mix | test R@1 | %% of the oracle (%.2f) | test mAP | val R@1 (best) | steps | wall time per run |" % oracle)
 print("|---|---|---|---|---|---|---|")
 for mix in mixes:
     r1, ap, val, wall, steps = [], [], [], [], []
