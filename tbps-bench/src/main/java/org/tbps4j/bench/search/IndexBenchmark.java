@@ -98,9 +98,7 @@ public final class IndexBenchmark {
       if (efs.isEmpty()) {
         throw new IllegalArgumentException("at least one ef is needed");
       }
-      if (!(ramBufferMiB >= 1)) {
-        throw new IllegalArgumentException("the RAM buffer must be >= 1 MiB, got " + ramBufferMiB);
-      }
+      LuceneIndex.checkRamBufferMiB(ramBufferMiB); // before the old index is deleted
     }
   }
 

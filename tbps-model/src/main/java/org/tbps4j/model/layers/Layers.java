@@ -45,6 +45,7 @@ public final class Layers {
   private final List<String> batchNormLayers = new ArrayList<>();
   private final boolean fusedBatchNorm;
   private boolean inference;
+  private boolean oneHotAtInference;
 
   /**
    * Starts a graph, in the training pass.
@@ -84,8 +85,6 @@ public final class Layers {
   public void setInference(boolean inferencePass) {
     this.inference = inferencePass;
   }
-
-  private boolean oneHotAtInference;
 
   /**
    * Keeps the training pass's one-hot word lookup in the inference pass too (the form before the

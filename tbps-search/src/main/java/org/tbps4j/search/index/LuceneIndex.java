@@ -417,10 +417,22 @@ public final class LuceneIndex implements VectorIndex {
    */
   public void setRamBufferMiB(double mib) {
     requireWritable();
+    writer.getConfig().setRAMBufferSizeMB(checkRamBufferMiB(mib));
+  }
+
+  /**
+   * Checks a writer RAM buffer size before any work starts (callers that validate their options up
+   * front use it too).
+   *
+   * @param mib buffer size
+   * @return {@code mib}
+   * @throws IllegalArgumentException unless {@code mib >= 1}
+   */
+  public static double checkRamBufferMiB(double mib) {
     if (!(mib >= 1)) {
       throw new IllegalArgumentException("the RAM buffer must be >= 1 MiB, got " + mib);
     }
-    writer.getConfig().setRAMBufferSizeMB(mib);
+    return mib;
   }
 
   /**
