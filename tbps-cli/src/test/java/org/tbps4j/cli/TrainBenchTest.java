@@ -121,16 +121,25 @@ class TrainBenchTest {
   }
 
   /**
-   * The peer builds the same network: equal parameter counts, checked by the command itself. It
-   * runs twice: the headline with PyTorch's nn.Embedding lookup, the secondary one emulating our
-   * one-hot × table lookup; each has its ratios.
+   * The peer builds the same network: equal parameter counts, checked by the command itself. With
+   * the two-step lookup it runs twice: the headline with PyTorch's nn.Embedding lookup, the
+   * secondary one emulating our unique-id lookup; each has its ratios. Without it our training
+   * lookup is a gather like nn.Embedding, and only the headline runs.
    */
   @Test
   void peerHasTheSameParameterCountAndBothLookups() throws Exception {
     assumeTrue(
         BenchPython.available(PEER, "torch"),
         "needs /usr/bin/python3 with torch (Debian python3-torch)");
-    CliRun r = CliRun.of(with(MICRO, "--peer", "--peer-script", PEER.toString()));
+    CliRun plain = CliRun.of(with(MICRO, "--peer", "--peer-script", PEER.toString()));
+    assertEquals(0, plain.exitCode(), plain.err());
+    JsonNode plainRow = Json.MAPPER.readTree(plain.out()).path("results").get(0);
+    assertEquals("embedding", plainRow.path("peer").path("lookup").asText());
+    assertTrue(plainRow.path("ratio_train").asDouble() > 0, plainRow.toString());
+    assertTrue(plainRow.path("peer_lookup_emulation").isMissingNode(), plainRow.toString());
+    CliRun r =
+        CliRun.of(
+            with(MICRO, "--peer", "--peer-script", PEER.toString(), "--unique-tokens", "256"));
     assertEquals(0, r.exitCode(), r.err());
     JsonNode out = Json.MAPPER.readTree(r.out());
     assertTrue(out.path("peer_note").asText().contains("nn.Embedding"), out.toString());
@@ -138,7 +147,7 @@ class TrainBenchTest {
     JsonNode idiomatic = row.path("peer");
     JsonNode emulated = row.path("peer_lookup_emulation");
     assertEquals("embedding", idiomatic.path("lookup").asText());
-    assertEquals("onehot", emulated.path("lookup").asText());
+    assertEquals("unique", emulated.path("lookup").asText());
     for (String suffix : List.of("", "_vs_lookup_emulation")) {
       assertTrue(row.path("parameters_equal" + suffix).asBoolean(), row.toString());
       for (String ratio : List.of("ratio_train", "ratio_embed_images", "ratio_embed_texts")) {

@@ -132,6 +132,19 @@ public final class TbpsModel implements AutoCloseable {
   }
 
   /**
+   * Builds a model whose training pass keeps the one-hot word lookup and whose inference pass
+   * gathers (the form before the trainable gather; differential tests and benchmarks).
+   *
+   * @param config the configuration
+   * @param dataType FLOAT or DOUBLE
+   * @return the model, fused batch-norm
+   */
+  static TbpsModel createWithOneHotTraining(ModelConfig config, DataType dataType) {
+    return new TbpsModel(
+        DualPathGraph.build(config, dataType, true, false, true), config, dataType);
+  }
+
+  /**
    * The SameDiff graph (for training: set its {@code TrainingConfig}, add the loss, call {@code
    * fit}).
    *
@@ -634,6 +647,7 @@ public final class TbpsModel implements AutoCloseable {
     // a loaded batchnorm op must be the trainable class, also in a JVM that has not built a
     // graph yet (resuming from a checkpoint); see docs/samediff-m2.1.md, note 1
     org.tbps4j.model.layers.FusedBatchNorm.install();
+    org.tbps4j.model.layers.TrainableGather.install();
     // what SameDiff.load(File) does, from memory: no temporary file anywhere
     SameDiff sd =
         SameDiff.fromFlatBuffers(java.nio.ByteBuffer.wrap(zip.entry(GRAPH)), loadUpdaterState);

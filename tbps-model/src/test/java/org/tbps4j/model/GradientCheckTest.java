@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Float64 gradient checks of the whole micro model (every parameter of both paths, both heads, the
  * ESA head and the classifier) through the stand-in loss, with repeated tokens in the batch, for
- * both text lookup variants.
+ * every text lookup variant (gather, one-hot, two-step).
  */
 class GradientCheckTest {
 
@@ -55,9 +55,16 @@ class GradientCheckTest {
   }
 
   private static void check(ModelConfig cfg, int perVariable, String prefix) {
+    check(cfg, perVariable, prefix, false);
+  }
+
+  private static void check(ModelConfig cfg, int perVariable, String prefix, boolean oneHot) {
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     try {
-      TbpsModel model = TbpsModel.create(cfg, DataType.DOUBLE);
+      TbpsModel model =
+          oneHot
+              ? TbpsModel.createWithOneHotTraining(cfg, DataType.DOUBLE)
+              : TbpsModel.create(cfg, DataType.DOUBLE);
       MatchingLoss.define(model);
       int n = 3;
       INDArray tokens = TestData.tokens(cfg, n, 5);
@@ -120,9 +127,16 @@ class GradientCheckTest {
             .count();
   }
 
+  /** The default lookup: a gather differentiated by {@code TrainableGather}. */
+  @Test
+  void gatherLookup() {
+    check(config(0), 3, null);
+  }
+
+  /** The one-hot product (the form before the trainable gather), text variables only. */
   @Test
   void oneHotLookup() {
-    check(config(0), 3, null);
+    check(config(0), 2, GraphNames.TEXT_PREFIX, true);
   }
 
   @Test

@@ -87,9 +87,32 @@ public final class DualPathGraph {
    */
   public static SameDiff build(
       ModelConfig config, DataType dataType, boolean fusedBatchNorm, boolean oneHotAtInference) {
+    return build(config, dataType, fusedBatchNorm, oneHotAtInference, oneHotAtInference);
+  }
+
+  /**
+   * Builds the graph with a chosen batch-norm form and word lookup in each pass (differential tests
+   * and the benchmarks' before/after).
+   *
+   * @param config the model config
+   * @param dataType FLOAT, or DOUBLE for gradient checks
+   * @param fusedBatchNorm libnd4j's fused batch-norm ({@link FusedBatchNorm}) or the composed one
+   * @param oneHotAtInference true keeps the one-hot word lookup in the inference pass
+   * @param oneHotInTraining true keeps the one-hot (or, with a unique-token capacity, the two-step)
+   *     product in the training pass; false (the default) gathers the rows there too, with the
+   *     exact gradient of {@link TrainableGather}
+   * @return the graph
+   */
+  public static SameDiff build(
+      ModelConfig config,
+      DataType dataType,
+      boolean fusedBatchNorm,
+      boolean oneHotAtInference,
+      boolean oneHotInTraining) {
     SameDiff sd = SameDiff.create();
     Layers layers = new Layers(sd, dataType, config.seed(), fusedBatchNorm);
     layers.setOneHotAtInference(oneHotAtInference);
+    layers.setOneHotInTraining(oneHotInTraining);
     Architecture arch = Architecture.of(config.preset());
     int d = config.embeddingDim();
 
@@ -259,13 +282,14 @@ public final class DualPathGraph {
   private record Lookup(SDVariable ids, SDVariable rows) {}
 
   /**
-   * The word lookup. Training pass: one-hot × table (exact gradients also for repeated tokens,
-   * docs/samediff-m2.1.md, note 2), or the two-step lookup over the batch's distinct ids. Inference
-   * pass: a plain row gather of the same table — its outputs are never differentiated, so the
-   * gather's gradient does not matter, and it reads {@code N·L} rows where the one-hot product
-   * multiplies {@code [N·L, V] × [V, E]} (the rows are the same: a one-hot row picks one table row
-   * exactly). Ids are checked to lie in {@code [0, V)} before they reach the graph ({@link
-   * org.tbps4j.model.TokenInputs}).
+   * The word lookup: a plain row gather of the table in both passes ({@code N·L} row copies where
+   * the one-hot product multiplies {@code [N·L, V] × [V, E]}; the rows are the same, a one-hot row
+   * picks one table row exactly). The training pass differentiates it through {@link
+   * TrainableGather} (M2.1's own gather gradient is wrong, docs/samediff-m2.1.md, note 2). With a
+   * unique-token capacity the training pass keeps the two-step product over the batch's distinct
+   * ids; {@link Layers#setOneHotInTraining} and {@link Layers#setOneHotAtInference} bring back the
+   * one-hot forms (differential tests). Ids are checked to lie in {@code [0, V)} before they reach
+   * the graph ({@link org.tbps4j.model.TokenInputs}).
    */
   private static Lookup lookup(Layers layers, ModelConfig config) {
     SameDiff sd = layers.sd();
@@ -287,7 +311,7 @@ public final class DualPathGraph {
     SDVariable slots = placeholder(sd, GraphNames.TOKEN_SLOTS, DataType.INT, -1, len);
     SDVariable flatIds = sd.gather(unique, sd.reshape(slots, -1), 0);
     SDVariable ids = sd.reshape(flatIds, -1, len);
-    if (layers.gatherLookup()) {
+    if (layers.inference() && layers.gatherLookup()) {
       return new Lookup(ids, sd.gather(table, flatIds, 0));
     }
     SDVariable uniqueRows = sd.mmul(sd.oneHot(unique, v, -1, 1.0, 0.0, t), table); // [U, E]

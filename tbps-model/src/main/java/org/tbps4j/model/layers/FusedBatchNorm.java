@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNorm;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.BatchNormDerivative;
@@ -26,13 +25,13 @@ import org.nd4j.linalg.api.ops.impl.reduce.Moments;
  * six, and it declares three outputs where it computes five (the gradients of input, mean,
  * variance, gamma, beta), so the gamma and beta gradients never reach the updater.
  *
- * <p><b>The fix, from our code.</b> The copy is instantiated from the class that {@link
- * DifferentialFunctionClassHolder} registers for the op's hash. {@link #install()} registers {@link
- * TrainableBatchNorm} there instead of {@link BatchNorm}: the same op ({@code batchnorm}, same
- * arguments, same native kernel) whose {@code configureFromArguments} restores every field from the
- * serialised arguments and whose {@code doDiff} builds a {@link TrainableBatchNormBp} with the
- * right input types and output count. Graphs loaded from a file get the same class, so a saved
- * model trains on after loading. Nothing else in SameDiff changes.
+ * <p><b>The fix, from our code.</b> The copy is instantiated from the class that {@code
+ * DifferentialFunctionClassHolder} registers ({@link OpRegistry}) for the op's hash. {@link
+ * #install()} registers {@link TrainableBatchNorm} there instead of {@link BatchNorm}: the same op
+ * ({@code batchnorm}, same arguments, same native kernel) whose {@code configureFromArguments}
+ * restores every field from the serialised arguments and whose {@code doDiff} builds a {@link
+ * TrainableBatchNormBp} with the right input types and output count. Graphs loaded from a file get
+ * the same class, so a saved model trains on after loading. Nothing else in SameDiff changes.
  *
  * <p><b>What the backward computes.</b> {@code batchnorm_bp} treats the {@code mean} and {@code
  * variance} inputs as the batch statistics of {@code input} and returns the complete gradient with
@@ -70,11 +69,8 @@ public final class FusedBatchNorm {
       if (installed) {
         return;
       }
-      DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
-      int replaced = 0;
-      for (String field : new String[] {"customOpHashToClass", "customOpHashToClasses"}) {
-        replaced += replace(readField(holder, field));
-      }
+      int replaced = OpRegistry.substitute(BatchNorm.class, TrainableBatchNorm.class);
+      OpRegistry.substitute(Moments.class, BatchMoments.class);
       if (replaced == 0) {
         throw new IllegalStateException(
             "batchnorm is not registered in ND4J's op class registry: the fused batch-norm fix"
@@ -82,34 +78,6 @@ public final class FusedBatchNorm {
       }
       installed = true;
     }
-  }
-
-  private static Map<?, ?> readField(Object holder, String name) {
-    try {
-      Field f = DifferentialFunctionClassHolder.class.getDeclaredField(name);
-      f.setAccessible(true);
-      return (Map<?, ?>) f.get(holder);
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalStateException(
-          "ND4J's op class registry has no map '" + name + "' (docs/samediff-m2.1.md, note 1)", e);
-    }
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static int replace(Map<?, ?> map) {
-    int n = 0;
-    for (Map.Entry e : map.entrySet()) {
-      Object v = e.getValue();
-      if (v == BatchNorm.class) {
-        e.setValue(TrainableBatchNorm.class);
-        n++;
-      } else if (v == Moments.class) {
-        e.setValue(BatchMoments.class);
-      } else if (v instanceof Map<?, ?> inner) {
-        n += replace(inner);
-      }
-    }
-    return n;
   }
 
   private static void setField(Object target, String name, Object value) {

@@ -46,6 +46,7 @@ public final class Layers {
   private final boolean fusedBatchNorm;
   private boolean inference;
   private boolean oneHotAtInference;
+  private boolean oneHotInTraining;
 
   /**
    * Starts a graph, in the training pass.
@@ -72,6 +73,7 @@ public final class Layers {
     this.dataType = dataType;
     this.rng = new SplittableRandom(seed);
     this.fusedBatchNorm = fusedBatchNorm;
+    TrainableGather.install();
     if (fusedBatchNorm) {
       FusedBatchNorm.install();
     }
@@ -97,13 +99,24 @@ public final class Layers {
   }
 
   /**
-   * Whether the word lookup being built may be a plain gather: in the inference pass, unless {@link
-   * #setOneHotAtInference} asked for the one-hot form.
+   * Keeps the one-hot word lookup in the training pass (the form before the trainable gather,
+   * {@link TrainableGather}; for differential tests and the benchmarks' before/after only).
    *
-   * @return true when the lookup's gradient is never needed and the gather was not switched off
+   * @param oneHot true for the one-hot (or two-step) product in the training pass
+   */
+  public void setOneHotInTraining(boolean oneHot) {
+    this.oneHotInTraining = oneHot;
+  }
+
+  /**
+   * Whether the word lookup being built is a plain gather: in the inference pass unless {@link
+   * #setOneHotAtInference} asked for the one-hot form, in the training pass unless {@link
+   * #setOneHotInTraining} did (the training gather differentiates through {@link TrainableGather}).
+   *
+   * @return true for a gather, false for the one-hot product
    */
   public boolean gatherLookup() {
-    return inference && !oneHotAtInference;
+    return inference ? !oneHotAtInference : !oneHotInTraining;
   }
 
   /**
