@@ -1,0 +1,100 @@
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * libnd4j's backward kernels at the tiny preset's image shapes, batch 64, one op at a time (issue
+ * 17: where the training step's time goes). Its PyTorch counterpart is kernel_bench.py. Run with the
+ * command line's jar (Java 17 launches a single source file):
+ *
+ * <pre>
+ *   java -cp "tbps-cli/target/tbps.jar:tbps-cli/target/lib/*" bench/kernels/KernelBench.java conv 20 64 32
+ *   java -cp ... bench/kernels/KernelBench.java bn 30 64 32 64 32
+ * </pre>
+ *
+ * {@code conv REPS H W}: conv2d_bp of the seven distinct 3×3 convolutions of the image path for an
+ * H×W input, NCHW with [kH,kW,iC,oC] weights (the layout our graphs use) and the other three
+ * layouts. {@code bn REPS N C H W}: batchnorm_bp on [N,C,H,W] with oneDNN and with libnd4j's own
+ * kernel. Set DNNL_VERBOSE=1 to see which oneDNN implementation runs, DNNL_MAX_CPU_ISA to cap the
+ * instruction set.
+ */
+public class KernelBench {
+  public static void main(String[] a) {
+    switch (a.length == 0 ? "" : a[0]) {
+      case "conv" -> conv(Integer.parseInt(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]));
+      case "bn" -> bn(Integer.parseInt(a[1]), Integer.parseInt(a[2]), Integer.parseInt(a[3]),
+          Integer.parseInt(a[4]), Integer.parseInt(a[5]));
+      default -> {
+        System.err.println("usage: KernelBench conv REPS H W | bn REPS N C H W");
+        System.exit(2);
+      }
+    }
+  }
+
+  static double time(Runnable r, int reps) {
+    for (int i = 0; i < 5; i++) r.run();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < reps; i++) r.run();
+    return (System.nanoTime() - t0) / 1e6 / reps;
+  }
+
+  static void conv(int reps, int h0, int w0) {
+    int n = 64;
+    // stem, stage-1 down, stage-1 block, stage-2 down, stage-2 block, stage-3 down, stage-3 block
+    int[][] layers = {{3, 32, h0, w0, 2}, {32, 64, h0 / 4, w0 / 4, 2}, {64, 64, h0 / 8, w0 / 8, 1},
+        {64, 128, h0 / 8, w0 / 8, 2}, {128, 128, h0 / 16, w0 / 16, 1},
+        {128, 256, h0 / 16, w0 / 16, 2}, {256, 256, h0 / 32, w0 / 32, 1}};
+    double[] total = new double[4];
+    for (int[] l : layers) {
+      int ci = l[0], co = l[1], h = l[2], w = l[3], s = l[4];
+      int oh = (h + s - 1) / s, ow = (w + s - 1) / s;
+      StringBuilder line = new StringBuilder(String.format("%3d->%3d %3dx%-3d s%d:", ci, co, h, w, s));
+      int k = 0;
+      for (int nhwc = 0; nhwc < 2; nhwc++) {
+        for (int wf = 0; wf < 2; wf++) {
+          INDArray x = nhwc == 0 ? Nd4j.randn(DataType.FLOAT, n, ci, h, w) : Nd4j.randn(DataType.FLOAT, n, h, w, ci);
+          INDArray wt = wf == 0 ? Nd4j.randn(DataType.FLOAT, 3, 3, ci, co) : Nd4j.randn(DataType.FLOAT, co, ci, 3, 3);
+          INDArray g = nhwc == 0 ? Nd4j.randn(DataType.FLOAT, n, co, oh, ow) : Nd4j.randn(DataType.FLOAT, n, oh, ow, co);
+          DynamicCustomOp op = DynamicCustomOp.builder("conv2d_bp").addInputs(x, wt, g)
+              .addOutputs(x.ulike(), wt.ulike())
+              .addIntegerArguments(3, 3, s, s, 0, 0, 1, 1, 1, nhwc, wf).build(); // SAME padding
+          double ms = time(() -> Nd4j.exec(op), reps);
+          total[k++] += ms;
+          line.append(String.format("  %s/%s %.2f ms", nhwc == 0 ? "NCHW" : "NHWC", wf == 0 ? "HWIO" : "OIHW", ms));
+        }
+      }
+      System.out.println(line);
+    }
+    System.out.printf("total: NCHW/HWIO %.1f  NCHW/OIHW %.1f  NHWC/HWIO %.1f  NHWC/OIHW %.1f ms%n",
+        total[0], total[1], total[2], total[3]);
+  }
+
+  static void bn(int reps, int n, int c, int h, int w) {
+    INDArray x = Nd4j.randn(DataType.FLOAT, n, c, h, w);
+    INDArray g = Nd4j.randn(DataType.FLOAT, n, c, h, w);
+    INDArray mean = x.mean(0, 2, 3), var = x.var(false, 0, 2, 3);
+    INDArray gamma = Nd4j.rand(DataType.FLOAT, c).addi(0.5), beta = Nd4j.randn(DataType.FLOAT, c);
+    INDArray[] out = {x.ulike(), mean.ulike(), var.ulike(), gamma.ulike(), beta.ulike()};
+    DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp")
+        .addInputs(x, mean, var, gamma, beta, g).addOutputs(out)
+        .addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build();
+    INDArray reference = null;
+    for (boolean helpers : new boolean[] {true, false, true, false}) {
+      OpContext oc = Nd4j.getExecutioner().buildContext();
+      oc.setInputArrays(x, mean, var, gamma, beta, g);
+      oc.setOutputArrays(out);
+      oc.setIArguments(1, 1, 1);
+      oc.setTArguments(1e-5);
+      oc.allowHelpers(helpers);
+      double ms = time(() -> Nd4j.exec(op, oc), reps);
+      if (reference == null) {
+        reference = out[0].dup();
+      }
+      double diff = out[0].sub(reference).amaxNumber().doubleValue() / reference.amaxNumber().doubleValue();
+      System.out.printf("batchnorm_bp %s [%d,%d,%d,%d]: %.3f ms, %.2f ns/element (input-gradient difference %.1e)%n",
+          helpers ? "oneDNN " : "libnd4j", n, c, h, w, ms, ms * 1e6 / x.length(), diff);
+    }
+  }
+}
