@@ -79,8 +79,10 @@ public final class TrainBench implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "20",
-      description = "Untimed steps after the first. Default: 20.")
+      defaultValue = "60",
+      description =
+          "Untimed steps after the first. Default: 60 (after 20 the first timed repeat still ran"
+              + " at a third to a half of the last; docs/samediff-m2.1.md, \"Timing SameDiff\").")
   int warmup;
 
   @Option(

@@ -39,7 +39,7 @@ public final class TrainBenchmark {
   /**
    * How long to measure.
    *
-   * @param warmup untimed steps after the first, {@code >= 0} (the first 10–20 are slower)
+   * @param warmup untimed steps after the first, {@code >= 0} (the first few tens are slower)
    * @param repeats timed repeats, {@code >= 1}
    * @param stepsPerRepeat steps per timed repeat, {@code >= 1}
    * @param embedBatch batch of the inference embedding timing, {@code >= 1}
