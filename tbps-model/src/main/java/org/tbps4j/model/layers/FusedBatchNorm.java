@@ -50,8 +50,6 @@ import org.nd4j.linalg.api.ops.impl.reduce.Moments;
  * #install()} registers it for {@code moments} the same way.
  */
 public final class FusedBatchNorm {
-  private static volatile boolean installed;
-
   private FusedBatchNorm() {}
 
   /**
@@ -62,22 +60,12 @@ public final class FusedBatchNorm {
    * @throws IllegalStateException if the registry of this ND4J version has another layout
    */
   public static void install() {
-    if (installed) {
-      return;
-    }
-    synchronized (FusedBatchNorm.class) {
-      if (installed) {
-        return;
-      }
-      int replaced = OpRegistry.substitute(BatchNorm.class, TrainableBatchNorm.class);
-      OpRegistry.substitute(Moments.class, BatchMoments.class);
-      if (replaced == 0) {
-        throw new IllegalStateException(
-            "batchnorm is not registered in ND4J's op class registry: the fused batch-norm fix"
-                + " does not apply to this ND4J version (docs/samediff-m2.1.md, note 1)");
-      }
-      installed = true;
-    }
+    OpRegistry.installOnce(
+        BatchNorm.class,
+        TrainableBatchNorm.class,
+        "batchnorm is not registered in ND4J's op class registry: the fused batch-norm fix"
+            + " does not apply to this ND4J version (docs/samediff-m2.1.md, note 1)");
+    OpRegistry.installOnce(Moments.class, BatchMoments.class, null); // not checked, as before
   }
 
   private static void setField(Object target, String name, Object value) {

@@ -2,6 +2,8 @@ package org.tbps4j.model.layers;
 
 import java.lang.reflect.Field;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
 
 /**
@@ -13,17 +15,38 @@ import org.nd4j.imports.converters.DifferentialFunctionClassHolder;
  * (docs/samediff-m2.1.md, notes 1 and 2).
  */
 final class OpRegistry {
+  /** The replacements made in this JVM. */
+  private static final Set<Class<?>> INSTALLED = ConcurrentHashMap.newKeySet();
+
   private OpRegistry() {}
 
   /**
-   * Registers {@code ours} wherever the registry holds {@code stock}.
+   * Registers {@code ours} wherever the registry holds {@code stock}, once per JVM (idempotent,
+   * thread-safe; later calls return at once).
    *
    * @param stock the class ND4J registers
    * @param ours its replacement (a subclass with the same op name)
-   * @return how many registry entries were replaced (0 when ND4J's registry has another layout, or
-   *     the replacement was already made)
+   * @param failureIfAbsent the message when the registry holds {@code stock} nowhere (this ND4J
+   *     version has another layout), or null when the replacement is optional
+   * @throws IllegalStateException with {@code failureIfAbsent} when nothing was replaced
    */
-  static int substitute(Class<?> stock, Class<?> ours) {
+  static void installOnce(Class<?> stock, Class<?> ours, String failureIfAbsent) {
+    if (INSTALLED.contains(ours)) {
+      return;
+    }
+    synchronized (OpRegistry.class) {
+      if (INSTALLED.contains(ours)) {
+        return;
+      }
+      if (substitute(stock, ours) == 0 && failureIfAbsent != null) {
+        throw new IllegalStateException(failureIfAbsent);
+      }
+      INSTALLED.add(ours);
+    }
+  }
+
+  /** Registers {@code ours} wherever the registry holds {@code stock}; how many entries changed. */
+  private static int substitute(Class<?> stock, Class<?> ours) {
     DifferentialFunctionClassHolder holder = DifferentialFunctionClassHolder.getInstance();
     int replaced = 0;
     for (String field : new String[] {"customOpHashToClass", "customOpHashToClasses"}) {

@@ -27,8 +27,6 @@ import org.nd4j.linalg.api.ops.impl.shape.Gather;
  * table, repeated ids) and {@code TrainableGatherTest}.
  */
 public final class TrainableGather extends Gather {
-  private static volatile boolean installed;
-
   /** For deserialisation (the axis comes from the arguments, {@link #configureFromArguments}). */
   public TrainableGather() {}
 
@@ -39,20 +37,11 @@ public final class TrainableGather extends Gather {
    * @throws IllegalStateException if the registry of this ND4J version has another layout
    */
   public static void install() {
-    if (installed) {
-      return;
-    }
-    synchronized (TrainableGather.class) {
-      if (installed) {
-        return;
-      }
-      if (OpRegistry.substitute(Gather.class, TrainableGather.class) == 0) {
-        throw new IllegalStateException(
-            "gather is not registered in ND4J's op class registry: the gather-gradient fix does"
-                + " not apply to this ND4J version (docs/samediff-m2.1.md, note 2)");
-      }
-      installed = true;
-    }
+    OpRegistry.installOnce(
+        Gather.class,
+        TrainableGather.class,
+        "gather is not registered in ND4J's op class registry: the gather-gradient fix does not"
+            + " apply to this ND4J version (docs/samediff-m2.1.md, note 2)");
   }
 
   @Override
