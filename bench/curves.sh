@@ -10,7 +10,10 @@
 #   bench/curves.sh QUICKSTART_OUT OUT_DIR "WORLDS" "SEEDS" "MINUTES" "SYSTEMS"
 #
 # e.g. bench/curves.sh bench-out/qs bench-out/curves "studio street" "1 2 3" "1 2" "new twin old".
-# Finished points are kept (OUT_DIR/<system>-<M>min/<world>-s<seed>.json). Prints one Markdown table.
+# Finished points are kept (OUT_DIR/<system>-<M>min/<world>-s<seed>.json, with the commit of the jar
+# that trained it or PyTorch's version, and the date), so a later session continues where one stopped:
+# bench/results/curves keeps them in the repository (its jar/, logs and runs are ignored there).
+# Prints one Markdown table.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 qs="$1"; out="$2"; worlds="$3"; seeds="$4"; budgets="$5"; systems="$6"
@@ -37,11 +40,13 @@ for m in $budgets; do
             /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
               --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 >"$res.tmp" 2>"$log" \
               || { echo "failed: see $log" >&2; exit 1; }
-            python3 - "$res.tmp" <<'PY'
+            /usr/bin/python3 - "$res.tmp" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))
+import datetime, torch
 json.dump({"R@1": t["final"]["R@1"], "oracle_R@1": t["data"]["oracle_R@1"], "steps": t["steps"],
-           "train_seconds": t["train_seconds"]}, open(sys.argv[1], "w"))
+           "train_seconds": t["train_seconds"], "torch": torch.__version__,
+           "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ")}, open(sys.argv[1], "w"))
 PY
             ;;
           new | old)
@@ -55,7 +60,10 @@ run, data, res = sys.argv[1:]
 m = json.load(open(os.path.join(run, "metrics.json")))
 steps = max((e["iteration"] for e in m.get("iterations", [])), default=0) + 1
 oracle = json.load(open(os.path.join(data, "oracle.json")))["R@1"]
-json.dump({"R@1": m["test"]["R@1"], "oracle_R@1": oracle, "steps": steps}, open(res, "w"))
+import datetime
+commit = open(os.path.join(os.path.dirname(os.environ["TBPS_JAR"]), "COMMIT")).read().strip()
+json.dump({"R@1": m["test"]["R@1"], "oracle_R@1": oracle, "steps": steps, "commit": commit,
+           "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ")}, open(res, "w"))
 PY
             rm -rf "$run/checkpoints"
             ;;

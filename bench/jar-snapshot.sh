@@ -10,6 +10,9 @@ snapshot_jar() {
     rm -rf "$out/jar.tmp" && mkdir -p "$out/jar.tmp"
     cp -r "$root/tbps-cli/target/tbps.jar" "$root/tbps-cli/target/lib" "$out/jar.tmp/"
     if [ $# -gt 0 ]; then cp "$@" "$out/jar.tmp/"; fi
+    # the code the copy was built from (results record it); "+dirty" when the work tree differed
+    { git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown; } | tr -d '\n' >"$out/jar.tmp/COMMIT"
+    if ! git -C "$root" diff --quiet HEAD -- 2>/dev/null; then echo -n "+dirty" >>"$out/jar.tmp/COMMIT"; fi
     mv "$out/jar.tmp" "$out/jar"
   fi
   export TBPS_JAR="$out/jar/tbps.jar"
