@@ -145,6 +145,19 @@ public final class TbpsModel implements AutoCloseable {
   }
 
   /**
+   * Builds a model with chosen layer forms (differential tests and benchmarks of a form against the
+   * older one it replaced).
+   *
+   * @param config the configuration
+   * @param dataType FLOAT or DOUBLE
+   * @param forms the layer forms
+   * @return the model
+   */
+  static TbpsModel create(ModelConfig config, DataType dataType, DualPathGraph.Forms forms) {
+    return new TbpsModel(DualPathGraph.build(config, dataType, forms), config, dataType);
+  }
+
+  /**
    * The SameDiff graph (for training: set its {@code TrainingConfig}, add the loss, call {@code
    * fit}).
    *

@@ -109,10 +109,44 @@ public final class DualPathGraph {
       boolean fusedBatchNorm,
       boolean oneHotAtInference,
       boolean oneHotInTraining) {
+    return build(
+        config, dataType, new Forms(fusedBatchNorm, oneHotAtInference, oneHotInTraining, false));
+  }
+
+  /**
+   * The forms the graph's layers may take, each computing the same function (differential tests and
+   * the benchmarks' before/after choose the older forms; {@link #STANDARD} is what models use).
+   *
+   * @param fusedBatchNorm libnd4j's fused batch-norm ({@link FusedBatchNorm}) or the composed one
+   * @param oneHotAtInference the one-hot word lookup in the inference pass
+   * @param oneHotInTraining the one-hot (or two-step) word lookup in the training pass
+   * @param fullKernelsOnThinMaps stride-1 convolutions on maps one pixel wide (or high) keep their
+   *     whole kernel instead of its centre column (row): see {@link Layers#conv(String, SDVariable,
+   *     int, int, int, int, int, int, int, int)}
+   */
+  public record Forms(
+      boolean fusedBatchNorm,
+      boolean oneHotAtInference,
+      boolean oneHotInTraining,
+      boolean fullKernelsOnThinMaps) {
+    /** The forms models are built with. */
+    public static final Forms STANDARD = new Forms(true, false, false, false);
+  }
+
+  /**
+   * Builds the graph with chosen layer forms.
+   *
+   * @param config the model config
+   * @param dataType FLOAT, or DOUBLE for gradient checks
+   * @param forms the layer forms
+   * @return the graph
+   */
+  public static SameDiff build(ModelConfig config, DataType dataType, Forms forms) {
     SameDiff sd = SameDiff.create();
-    Layers layers = new Layers(sd, dataType, config.seed(), fusedBatchNorm);
-    layers.setOneHotAtInference(oneHotAtInference);
-    layers.setOneHotInTraining(oneHotInTraining);
+    Layers layers = new Layers(sd, dataType, config.seed(), forms.fusedBatchNorm());
+    layers.setOneHotAtInference(forms.oneHotAtInference());
+    layers.setOneHotInTraining(forms.oneHotInTraining());
+    layers.setFullKernelsOnThinMaps(forms.fullKernelsOnThinMaps());
     Architecture arch = Architecture.of(config.preset());
     int d = config.embeddingDim();
 
@@ -217,9 +251,29 @@ public final class DualPathGraph {
    */
   private static SDVariable imageConv(
       Layers layers, boolean tv, String name, SDVariable x, int k, int cIn, int cOut, int s) {
+    return imageConv(layers, tv, name, x, k, cIn, cOut, s, 0, 0);
+  }
+
+  /**
+   * {@link #imageConv(Layers, boolean, String, SDVariable, int, int, int, int)} on an input map of
+   * known size ({@code mapH × mapW}; 0 when unknown), which lets a stride-1 convolution on a map
+   * one pixel wide or high use only its kernel's centre column or row ({@link Layers#conv(String,
+   * SDVariable, int, int, int, int, int, int, int, int)}).
+   */
+  private static SDVariable imageConv(
+      Layers layers,
+      boolean tv,
+      String name,
+      SDVariable x,
+      int k,
+      int cIn,
+      int cOut,
+      int s,
+      int mapH,
+      int mapW) {
     return tv
-        ? layers.convPadded(name, x, k, cIn, cOut, s, (k - 1) / 2)
-        : layers.conv(name, x, k, k, cIn, cOut, s, s);
+        ? layers.convPadded(name, x, k, cIn, cOut, s, (k - 1) / 2, mapH, mapW)
+        : layers.conv(name, x, k, k, cIn, cOut, s, s, mapH, mapW);
   }
 
   /**
@@ -410,16 +464,25 @@ public final class DualPathGraph {
 
   /** Basic block: two 3×3 convolutions with batch-norm, identity or 1×1 projection shortcut. */
   private static Act basic(Layers layers, String name, Act in, int out, int stride, boolean tv) {
-    SDVariable y = imageConv(layers, tv, name + "/conv1", in.x(), 3, in.channels(), out, stride);
+    int oh = outSize(tv, in.height(), 3, stride);
+    int ow = outSize(tv, in.width(), 3, stride);
+    SDVariable y =
+        imageConv(
+            layers,
+            tv,
+            name + "/conv1",
+            in.x(),
+            3,
+            in.channels(),
+            out,
+            stride,
+            in.height(),
+            in.width());
     y = layers.relu(layers.batchNorm(name + "/bn1", y, out, true));
-    y = imageConv(layers, tv, name + "/conv2", y, 3, out, out, 1);
+    y = imageConv(layers, tv, name + "/conv2", y, 3, out, out, 1, oh, ow);
     y = layers.batchNorm(name + "/bn2", y, out, true);
     SDVariable shortcut = shortcut(layers, name, in, out, stride, stride, tv);
-    return new Act(
-        layers.relu(y.add(shortcut)),
-        out,
-        ceilDiv(in.height(), stride),
-        ceilDiv(in.width(), stride));
+    return new Act(layers.relu(y.add(shortcut)), out, oh, ow);
   }
 
   /**
@@ -434,8 +497,9 @@ public final class DualPathGraph {
     // the stride sits on the middle convolution (torchvision's ResNet v1.5)
     y =
         tv && kH == kW && sH == sW
-            ? layers.convPadded(name + "/conv2", y, kH, mid, mid, sH, (kH - 1) / 2)
-            : layers.conv(name + "/conv2", y, kH, kW, mid, mid, sH, sW);
+            ? layers.convPadded(
+                name + "/conv2", y, kH, mid, mid, sH, (kH - 1) / 2, in.height(), in.width())
+            : layers.conv(name + "/conv2", y, kH, kW, mid, mid, sH, sW, in.height(), in.width());
     y = layers.relu(layers.batchNorm(name + "/bn2", y, mid, true));
     y = layers.conv(name + "/conv3", y, 1, 1, mid, out, 1, 1);
     y = layers.batchNorm(name + "/bn3", y, out, true);

@@ -47,6 +47,7 @@ public final class Layers {
   private boolean inference;
   private boolean oneHotAtInference;
   private boolean oneHotInTraining;
+  private boolean fullKernelsOnThinMaps;
 
   /**
    * Starts a graph, in the training pass.
@@ -106,6 +107,17 @@ public final class Layers {
    */
   public void setOneHotInTraining(boolean oneHot) {
     this.oneHotInTraining = oneHot;
+  }
+
+  /**
+   * Keeps the whole kernel of stride-1 convolutions on maps one pixel wide or high (the form before
+   * the centre-column kernels of {@link #conv(String, SDVariable, int, int, int, int, int, int,
+   * int, int)}; for differential tests and the benchmarks' before/after only).
+   *
+   * @param full true for the whole kernel everywhere
+   */
+  public void setFullKernelsOnThinMaps(boolean full) {
+    this.fullKernelsOnThinMaps = full;
   }
 
   /**
@@ -216,17 +228,78 @@ public final class Layers {
    */
   public SDVariable conv(
       String name, SDVariable x, int kH, int kW, int cIn, int cOut, int sH, int sW) {
+    return conv(name, x, kH, kW, cIn, cOut, sH, sW, 0, 0);
+  }
+
+  /**
+   * {@link #conv(String, SDVariable, int, int, int, int, int, int)} on an input map of known size.
+   * A stride-1 convolution with an odd kernel on a map one pixel wide reads only padding through
+   * every kernel column but the centre one (SAME padding adds {@code (kW − 1)/2} zero columns on
+   * each side), so the op convolves with that column alone ({@code kH × 1}, the weights' centre
+   * column sliced from the whole {@code [kH, kW, cIn, cOut]} variable): the same outputs and the
+   * same gradients (the other columns' gradient is exactly zero either way), without the kernel
+   * oneDNN picks for a 3×3 convolution with many channels — Winograd, whose 4×4 tiles are almost
+   * all padding on such a map (10× slower backward for 256 channels on the tiny preset's 2×1 map at
+   * 64×32; docs/samediff-m2.1.md, note 16). Likewise for maps one pixel high. The weight variable
+   * keeps its whole shape, so saved models and pretrained weights are unchanged.
+   *
+   * @param name layer name
+   * @param x input {@code [N, cIn, mapH, mapW]}
+   * @param kH kernel height
+   * @param kW kernel width
+   * @param cIn input channels
+   * @param cOut output channels
+   * @param sH stride along H
+   * @param sW stride along W
+   * @param mapH input height, or 0 when not known
+   * @param mapW input width, or 0 when not known
+   * @return {@code [N, cOut, ceil(H/sH), ceil(W/sW)]}
+   */
+  public SDVariable conv(
+      String name,
+      SDVariable x,
+      int kH,
+      int kW,
+      int cIn,
+      int cOut,
+      int sH,
+      int sW,
+      int mapH,
+      int mapW) {
     SDVariable w = normal(name + "/W", Math.sqrt(2.0 / (kH * kW * cIn)), kH, kW, cIn, cOut);
+    boolean rowOnly = thin(kH, sH, mapH);
+    boolean columnOnly = thin(kW, sW, mapW);
     Conv2DConfig cfg =
         Conv2DConfig.builder()
-            .kH(kH)
-            .kW(kW)
+            .kH(rowOnly ? 1 : kH)
+            .kW(columnOnly ? 1 : kW)
             .sH(sH)
             .sW(sW)
             .paddingMode(PaddingMode.SAME)
             .dataFormat(Conv2DConfig.NCHW)
             .build();
-    return sd.cnn().conv2d(x, w, cfg);
+    return sd.cnn().conv2d(x, centre(w, kH, kW, rowOnly, columnOnly), cfg);
+  }
+
+  /** Whether a kernel dimension reads only padding outside its centre on this map. */
+  private boolean thin(int k, int stride, int map) {
+    return !fullKernelsOnThinMaps && map == 1 && stride == 1 && k > 1 && k % 2 == 1;
+  }
+
+  /** The centre row and/or column of {@code [kH, kW, cIn, cOut]} weights (a strided slice). */
+  private SDVariable centre(SDVariable w, int kH, int kW, boolean rowOnly, boolean columnOnly) {
+    if (!rowOnly && !columnOnly) {
+      return w;
+    }
+    long r = kH / 2;
+    long c = kW / 2;
+    return sd.stridedSlice(
+        w,
+        new long[] {rowOnly ? r : 0, columnOnly ? c : 0, 0, 0},
+        new long[] {
+          rowOnly ? r + 1 : kH, columnOnly ? c + 1 : kW, w.getShape()[2], w.getShape()[3]
+        },
+        new long[] {1, 1, 1, 1});
   }
 
   /**
@@ -245,19 +318,44 @@ public final class Layers {
    */
   public SDVariable convPadded(
       String name, SDVariable x, int k, int cIn, int cOut, int s, int pad) {
+    return convPadded(name, x, k, cIn, cOut, s, pad, 0, 0);
+  }
+
+  /**
+   * {@link #convPadded(String, SDVariable, int, int, int, int, int)} on an input map of known size:
+   * with stride 1 and {@code pad = (k − 1)/2}, a map one pixel wide (high) reads only padding
+   * outside the kernel's centre column (row), which alone is then convolved, unpadded along that
+   * dimension (as in {@link #conv(String, SDVariable, int, int, int, int, int, int, int, int)}).
+   *
+   * @param name layer name
+   * @param x input {@code [N, cIn, mapH, mapW]}
+   * @param k kernel size (square)
+   * @param cIn input channels
+   * @param cOut output channels
+   * @param s stride
+   * @param pad zero rows/columns added on every side
+   * @param mapH input height, or 0 when not known
+   * @param mapW input width, or 0 when not known
+   * @return {@code [N, cOut, floor((H + 2 pad − k)/s) + 1, floor((W + 2 pad − k)/s) + 1]}
+   */
+  public SDVariable convPadded(
+      String name, SDVariable x, int k, int cIn, int cOut, int s, int pad, int mapH, int mapW) {
     SDVariable w = normal(name + "/W", Math.sqrt(2.0 / (k * k * cIn)), k, k, cIn, cOut);
+    boolean centred = pad == (k - 1) / 2;
+    boolean rowOnly = centred && thin(k, s, mapH);
+    boolean columnOnly = centred && thin(k, s, mapW);
     Conv2DConfig cfg =
         Conv2DConfig.builder()
-            .kH(k)
-            .kW(k)
+            .kH(rowOnly ? 1 : k)
+            .kW(columnOnly ? 1 : k)
             .sH(s)
             .sW(s)
-            .pH(pad)
-            .pW(pad)
+            .pH(rowOnly ? 0 : pad)
+            .pW(columnOnly ? 0 : pad)
             .paddingMode(PaddingMode.VALID)
             .dataFormat(Conv2DConfig.NCHW)
             .build();
-    return sd.cnn().conv2d(x, w, cfg);
+    return sd.cnn().conv2d(x, centre(w, k, k, rowOnly, columnOnly), cfg);
   }
 
   /**

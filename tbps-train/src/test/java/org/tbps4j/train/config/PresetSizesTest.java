@@ -35,6 +35,8 @@ class PresetSizesTest {
     SHIPPED.put("configs/sn.yaml", new int[] {384, 128, 56});
     SHIPPED.put("configs/sweeps/synthetic-base.yaml", new int[] {64, 32, 32});
     SHIPPED.put("bench/recipes/quickstart-v1.yaml", new int[] {64, 32, 32});
+    SHIPPED.put("bench/recipes/shares-new-network-old-recipe.yaml", new int[] {64, 32, 32});
+    SHIPPED.put("bench/recipes/shares-old-network-new-recipe.yaml", new int[] {64, 32, 32});
   }
 
   @Test
