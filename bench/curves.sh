@@ -2,8 +2,10 @@
 # Time-to-accuracy curves (issue 16): test R@1 as % of the oracle after a training budget of M minutes,
 # for the new quickstart recipe (configs/quickstart.yaml), the old one (bench/recipes/quickstart-v1.yaml)
 # and the PyTorch twin of the new one (bench/torch_peer.py --mode accuracy --arch tiny), on the very
-# datasets bench/quickstart-seeds.sh drew. Each point is its own run with that budget (the new recipe
-# and the twin warm up and decay over it, so every point is annealed); both trainers count training
+# datasets bench/quickstart-seeds.sh drew; for the shares of design and recipe, the two crossings
+# "new-network" (the new network, the old recipe) and "new-recipe" (the old network, the new recipe).
+# Each point is its own run with that budget (the new recipe and the twin warm up and decay over it,
+# so every point is annealed); both trainers count training
 # time only (TBPS4J: `tbps train --max-minutes`, clock from the first step; the twin: its training
 # clock), validation and the final test evaluation are outside. One run at a time, idle machine.
 #
@@ -20,7 +22,8 @@ qs="$1"; out="$2"; worlds="$3"; seeds="$4"; budgets="$5"; systems="$6"
 mkdir -p "$out"
 # shellcheck source=jar-snapshot.sh
 . "$root/bench/jar-snapshot.sh"
-snapshot_jar "$root" "$out" "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml"
+snapshot_jar "$root" "$out" "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml" \
+  "$root/bench/recipes/shares-new-network-old-recipe.yaml" "$root/bench/recipes/shares-old-network-new-recipe.yaml"
 # the twin trains with the new recipe's peak learning rate
 lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$out/jar/quickstart.yaml")
 [ -n "$lr" ] || { echo "no optimizer lr in $out/jar/quickstart.yaml" >&2; exit 2; }
@@ -49,8 +52,14 @@ json.dump({"R@1": t["final"]["R@1"], "oracle_R@1": t["data"]["oracle_R@1"], "ste
            "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ")}, open(sys.argv[1], "w"))
 PY
             ;;
-          new | old)
-            cfg="$out/jar/quickstart.yaml"; [ "$sys" = old ] && cfg="$out/jar/quickstart-v1.yaml"
+          new | old | new-network | new-recipe)
+            case "$sys" in
+              new) cfg="$out/jar/quickstart.yaml" ;;
+              old) cfg="$out/jar/quickstart-v1.yaml" ;;
+              new-network) cfg="$out/jar/shares-new-network-old-recipe.yaml" ;;
+              new-recipe) cfg="$out/jar/shares-old-network-new-recipe.yaml" ;;
+            esac
+            [ -f "$cfg" ] || { echo "$cfg is missing: the jar copy predates it (delete $out/jar)" >&2; exit 2; }
             run="${res%.json}.run"; rm -rf "$run"
             "$root/tbps" train --config "$cfg" --out "$run" --max-minutes "$m" \
               --set "data.root=$data" --set "seed=$s" >"$log" 2>&1 || { echo "failed: see $log" >&2; exit 1; }
@@ -67,7 +76,7 @@ json.dump({"R@1": m["test"]["R@1"], "oracle_R@1": oracle, "steps": steps, "commi
 PY
             rm -rf "$run/checkpoints"
             ;;
-          *) echo "unknown system $sys (new, old, twin)" >&2; exit 2 ;;
+          *) echo "unknown system $sys (new, old, twin, new-network, new-recipe)" >&2; exit 2 ;;
         esac
         mv "$res.tmp" "$res"
       done
