@@ -5,9 +5,9 @@
 # datasets bench/quickstart-seeds.sh drew; for the shares of design and recipe, the two crossings
 # "new-network" (the new network, the old recipe) and "new-recipe" (the old network, the new recipe).
 # Each point is its own run with that budget (the new recipe and the twin warm up and decay over it,
-# so every point is annealed); both trainers count training
-# time only (TBPS4J: `tbps train --max-minutes`, clock from the first step; the twin: its training
-# clock), validation and the final test evaluation are outside. One run at a time, idle machine.
+# so every point is annealed); both trainers count training time only (TBPS4J: `tbps train
+# --max-minutes`, clock from the first step; the twin: its training clock), validation and the final
+# test evaluation are outside. One run at a time, idle machine.
 #
 #   bench/curves.sh QUICKSTART_OUT OUT_DIR "WORLDS" "SEEDS" "MINUTES" "SYSTEMS"
 #
@@ -24,6 +24,20 @@ mkdir -p "$out"
 . "$root/bench/jar-snapshot.sh"
 snapshot_jar "$root" "$out" "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml" \
   "$root/bench/recipes/shares-new-network-old-recipe.yaml" "$root/bench/recipes/shares-old-network-new-recipe.yaml"
+# the config each TBPS4J system trains (copied into the jar snapshot above; "twin" is PyTorch's)
+config_of() {
+  case "$1" in
+    new) echo quickstart.yaml ;;
+    old) echo quickstart-v1.yaml ;;
+    new-network) echo shares-new-network-old-recipe.yaml ;;
+    new-recipe) echo shares-old-network-new-recipe.yaml ;;
+    *) return 1 ;;
+  esac
+}
+for sys in $systems; do
+  [ "$sys" = twin ] || config_of "$sys" >/dev/null \
+    || { echo "unknown system $sys (new, old, twin, new-network, new-recipe)" >&2; exit 2; }
+done
 # the twin trains with the new recipe's peak learning rate
 lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$out/jar/quickstart.yaml")
 [ -n "$lr" ] || { echo "no optimizer lr in $out/jar/quickstart.yaml" >&2; exit 2; }
@@ -38,46 +52,36 @@ for m in $budgets; do
         mkdir -p "$(dirname "$res")"
         echo "== $sys, $m min, world $w, seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
         log="${res%.json}.log"
-        case "$sys" in
-          twin)
-            /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
-              --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 >"$res.tmp" 2>"$log" \
-              || { echo "failed: see $log" >&2; exit 1; }
-            /usr/bin/python3 - "$res.tmp" <<'PY'
-import json, sys
+        if [ "$sys" = twin ]; then
+          /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
+            --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 >"$res.tmp" 2>"$log" \
+            || { echo "failed: see $log" >&2; exit 1; }
+          /usr/bin/python3 - "$res.tmp" <<'PY'
+import datetime, json, sys
+import torch
 t = json.load(open(sys.argv[1]))
-import datetime, torch
 json.dump({"R@1": t["final"]["R@1"], "oracle_R@1": t["data"]["oracle_R@1"], "steps": t["steps"],
            "train_seconds": t["train_seconds"], "torch": torch.__version__,
            "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ")}, open(sys.argv[1], "w"))
 PY
-            ;;
-          new | old | new-network | new-recipe)
-            case "$sys" in
-              new) cfg="$out/jar/quickstart.yaml" ;;
-              old) cfg="$out/jar/quickstart-v1.yaml" ;;
-              new-network) cfg="$out/jar/shares-new-network-old-recipe.yaml" ;;
-              new-recipe) cfg="$out/jar/shares-old-network-new-recipe.yaml" ;;
-            esac
-            [ -f "$cfg" ] || { echo "$cfg is missing: the jar copy predates it (delete $out/jar)" >&2; exit 2; }
-            run="${res%.json}.run"; rm -rf "$run"
-            "$root/tbps" train --config "$cfg" --out "$run" --max-minutes "$m" \
-              --set "data.root=$data" --set "seed=$s" >"$log" 2>&1 || { echo "failed: see $log" >&2; exit 1; }
-            python3 - "$run" "$data" "$res.tmp" <<'PY'
-import json, os, sys
+        else
+          cfg="$out/jar/$(config_of "$sys")"
+          [ -f "$cfg" ] || { echo "$cfg is missing: the jar copy predates it (delete $out/jar)" >&2; exit 2; }
+          run="${res%.json}.run"; rm -rf "$run"
+          "$root/tbps" train --config "$cfg" --out "$run" --max-minutes "$m" \
+            --set "data.root=$data" --set "seed=$s" >"$log" 2>&1 || { echo "failed: see $log" >&2; exit 1; }
+          python3 - "$run" "$data" "$res.tmp" <<'PY'
+import datetime, json, os, sys
 run, data, res = sys.argv[1:]
 m = json.load(open(os.path.join(run, "metrics.json")))
 steps = max((e["iteration"] for e in m.get("iterations", [])), default=0) + 1
 oracle = json.load(open(os.path.join(data, "oracle.json")))["R@1"]
-import datetime
 commit = open(os.path.join(os.path.dirname(os.environ["TBPS_JAR"]), "COMMIT")).read().strip()
 json.dump({"R@1": m["test"]["R@1"], "oracle_R@1": oracle, "steps": steps, "commit": commit,
            "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ")}, open(res, "w"))
 PY
-            rm -rf "$run/checkpoints"
-            ;;
-          *) echo "unknown system $sys (new, old, twin, new-network, new-recipe)" >&2; exit 2 ;;
-        esac
+          rm -rf "$run/checkpoints"
+        fi
         mv "$res.tmp" "$res"
       done
     done
