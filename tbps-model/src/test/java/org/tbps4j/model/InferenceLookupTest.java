@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.tbps4j.model.search.Embedder;
@@ -18,10 +17,6 @@ import org.tbps4j.model.search.Embedder;
  */
 class InferenceLookupTest {
   @TempDir Path tmp;
-
-  private static long ops(SameDiff sd, String type) {
-    return sd.getOps().values().stream().filter(o -> o.getOp().opName().equals(type)).count();
-  }
 
   /** Tokens with padding, repeated ids, the padding id inside a row and the highest id. */
   private static INDArray tokens(ModelConfig c) {
@@ -54,9 +49,11 @@ class InferenceLookupTest {
         String what = path + ", capacity " + capacity;
         // no one-hot left with the training gather; the two-step lookup keeps its two in training
         int perLookup = capacity == 0 ? 1 : 2;
-        assertEquals(capacity == 0 ? 0 : 2, ops(gather.sameDiff(), "onehot"), what);
-        assertEquals(2 * perLookup, ops(oneHot.sameDiff(), "onehot"), what);
-        assertTrue(ops(gather.sameDiff(), "gather") > ops(oneHot.sameDiff(), "gather"), what);
+        assertEquals(capacity == 0 ? 0 : 2, TestData.ops(gather.sameDiff(), "onehot"), what);
+        assertEquals(2 * perLookup, TestData.ops(oneHot.sameDiff(), "onehot"), what);
+        assertTrue(
+            TestData.ops(gather.sameDiff(), "gather") > TestData.ops(oneHot.sameDiff(), "gather"),
+            what);
         INDArray t = tokens(c);
         INDArray a = new Embedder(gather, 4).embedTexts(t);
         INDArray b = new Embedder(oneHot, 4).embedTexts(t);
@@ -75,8 +72,8 @@ class InferenceLookupTest {
     Path f = tmp.resolve("m.zip");
     m.save(f, false);
     TbpsModel loaded = TbpsModel.load(f);
-    assertEquals(0, ops(loaded.sameDiff(), "onehot"));
-    assertEquals(ops(m.sameDiff(), "gather"), ops(loaded.sameDiff(), "gather"));
+    assertEquals(0, TestData.ops(loaded.sameDiff(), "onehot"));
+    assertEquals(TestData.ops(m.sameDiff(), "gather"), TestData.ops(loaded.sameDiff(), "gather"));
     INDArray after = new Embedder(loaded, 4).embedTexts(t);
     assertEquals(before, after);
   }

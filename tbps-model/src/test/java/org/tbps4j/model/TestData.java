@@ -92,4 +92,15 @@ public final class TestData {
     }
     return m;
   }
+
+  /**
+   * How many ops of a native type a graph holds (structure checks of the layer forms).
+   *
+   * @param sd the graph
+   * @param type the op's native name, e.g. {@code onehot}
+   * @return the count
+   */
+  public static long ops(org.nd4j.autodiff.samediff.SameDiff sd, String type) {
+    return sd.getOps().values().stream().filter(o -> o.getOp().opName().equals(type)).count();
+  }
 }

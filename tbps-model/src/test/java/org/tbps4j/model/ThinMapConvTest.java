@@ -34,10 +34,6 @@ class ThinMapConvTest {
     System.gc();
   }
 
-  private static long ops(SameDiff sd, String type) {
-    return sd.getOps().values().stream().filter(o -> o.getOp().opName().equals(type)).count();
-  }
-
   /** One convolution (SAME or explicit padding) on an H×W map, loss sum(y ⊙ r), float64. */
   private static SameDiff oneConv(boolean padded, int h, int w, boolean fullKernels) {
     SameDiff sd = SameDiff.create();
@@ -66,7 +62,7 @@ class ThinMapConvTest {
       for (int[] hw : new int[][] {{2, 1}, {1, 3}, {1, 1}}) {
         SameDiff sd = oneConv(padded, hw[0], hw[1], false);
         String what = (padded ? "padded" : "SAME") + " on " + hw[0] + "x" + hw[1];
-        assertEquals(1, ops(sd, "strided_slice"), what + ": the centre is sliced");
+        assertEquals(1, TestData.ops(sd, "strided_slice"), what + ": the centre is sliced");
         Map<String, INDArray> ph = inputs(hw[0], hw[1]);
         ph.forEach((name, arr) -> sd.getVariable(name).setArray(arr));
         boolean ok =
@@ -95,8 +91,8 @@ class ThinMapConvTest {
         String what = (padded ? "padded" : "SAME") + " on " + hw[0] + "x" + hw[1];
         SameDiff centre = oneConv(padded, hw[0], hw[1], false);
         SameDiff whole = oneConv(padded, hw[0], hw[1], true);
-        assertEquals(0, ops(whole, "strided_slice"), what);
-        assertEquals(hw[0] * hw[1] == 6 ? 0 : 1, ops(centre, "strided_slice"), what);
+        assertEquals(0, TestData.ops(whole, "strided_slice"), what);
+        assertEquals(hw[0] * hw[1] == 6 ? 0 : 1, TestData.ops(centre, "strided_slice"), what);
         Map<String, INDArray> ph = inputs(hw[0], hw[1]);
         INDArray yc = centre.output(ph, "loss").get("loss");
         INDArray yw = whole.output(ph, "loss").get("loss");
@@ -121,7 +117,9 @@ class ThinMapConvTest {
         TbpsModel.create(c, DataType.FLOAT, new DualPathGraph.Forms(true, false, false, true));
     // one 256→256 convolution per pass on the 2×1 map (stage 3's block, its second convolution)
     assertEquals(
-        2, ops(centre.sameDiff(), "strided_slice") - ops(whole.sameDiff(), "strided_slice"));
+        2,
+        TestData.ops(centre.sameDiff(), "strided_slice")
+            - TestData.ops(whole.sameDiff(), "strided_slice"));
     INDArray images = TestData.images(c, 8, 4, DataType.FLOAT);
     INDArray tokens = TestData.tokens(c, 8, 5);
     String emb = GraphNames.IMAGE_EMBEDDING_INFERENCE;
@@ -143,7 +141,9 @@ class ThinMapConvTest {
     Path f = tmp.resolve("m.zip");
     centre.save(f, false);
     TbpsModel loaded = TbpsModel.load(f);
-    assertEquals(ops(centre.sameDiff(), "strided_slice"), ops(loaded.sameDiff(), "strided_slice"));
+    assertEquals(
+        TestData.ops(centre.sameDiff(), "strided_slice"),
+        TestData.ops(loaded.sameDiff(), "strided_slice"));
     INDArray el = loaded.sameDiff().output(loaded.imageInputs(images), emb).get(emb);
     assertTrue(el.sub(ec).amaxNumber().doubleValue() < 1e-6, "loaded embeddings");
   }
