@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Time-to-accuracy curves (issue 16): test R@1 as % of the oracle after a training budget of M minutes,
 # for the new quickstart recipe (configs/quickstart.yaml), the old one (bench/recipes/quickstart-v1.yaml)
-# and the PyTorch twin of the new one (bench/torch_peer.py --mode accuracy --arch tiny), on the very
+# and the PyTorch twin of the new one (bench/torch_peer.py --mode accuracy --arch tiny; "twin" keeps
+# its last model, "twin-best" its best on the val split, checked every 5 epochs and at the end, as
+# the TBPS4J trainer does with the quickstart's eval.interval_epochs), on the very
 # datasets bench/quickstart-seeds.sh drew; for the shares of design and recipe, the two crossings
 # "new-network" (the new network, the old recipe) and "new-recipe" (the old network, the new recipe).
 # Each point is its own run with that budget (the new recipe and the twin warm up and decay over it,
@@ -24,7 +26,7 @@ mkdir -p "$out"
 . "$root/bench/jar-snapshot.sh"
 snapshot_jar "$root" "$out" "$root/configs/quickstart.yaml" "$root/bench/recipes/quickstart-v1.yaml" \
   "$root/bench/recipes/shares-new-network-old-recipe.yaml" "$root/bench/recipes/shares-old-network-new-recipe.yaml"
-# the config each TBPS4J system trains (copied into the jar snapshot above; "twin" is PyTorch's)
+# the config each TBPS4J system trains (copied into the jar snapshot above; the twins are PyTorch's)
 config_of() {
   case "$1" in
     new) echo quickstart.yaml ;;
@@ -35,8 +37,9 @@ config_of() {
   esac
 }
 for sys in $systems; do
-  [ "$sys" = twin ] || config_of "$sys" >/dev/null \
-    || { echo "unknown system $sys (new, old, twin, new-network, new-recipe)" >&2; exit 2; }
+  case "$sys" in twin | twin-best) continue ;; esac
+  config_of "$sys" >/dev/null \
+    || { echo "unknown system $sys (new, old, twin, twin-best, new-network, new-recipe)" >&2; exit 2; }
 done
 # the twin trains with the new recipe's peak learning rate
 lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$out/jar/quickstart.yaml")
@@ -52,9 +55,11 @@ for m in $budgets; do
         mkdir -p "$(dirname "$res")"
         echo "== $sys, $m min, world $w, seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
         log="${res%.json}.log"
-        if [ "$sys" = twin ]; then
+        if [ "$sys" = twin ] || [ "$sys" = twin-best ]; then
+          select=0; [ "$sys" = twin ] || select=5
           /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
-            --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 >"$res.tmp" 2>"$log" \
+            --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 --select-every "$select" \
+            >"$res.tmp" 2>"$log" \
             || { echo "failed: see $log" >&2; exit 1; }
           /usr/bin/python3 - "$res.tmp" <<'PY'
 import datetime, json, sys
@@ -62,6 +67,7 @@ import torch
 t = json.load(open(sys.argv[1]))
 json.dump({"R@1": t["final"]["R@1"], "oracle_R@1": t["data"]["oracle_R@1"], "steps": t["steps"],
            "train_seconds": t["train_seconds"], "torch": torch.__version__,
+           **({"selected_steps": t["selection"]["selected"]["steps"]} if t.get("selection") else {}),
            "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%MZ")}, open(sys.argv[1], "w"))
 PY
         else

@@ -60,7 +60,11 @@ function of elapsed training seconds, so a run ends annealed whatever the step r
 steps --steps N`: the budget is N steps. The training clock stops during evaluations (BN in eval
 mode). `--curve 1,2,5` evaluates at those elapsed training minutes, `--curve-steps` at step counts,
 plus the final evaluation; on the test split unless `--eval-split val` (`--val`): choose recipes on
-val, never on test.
+val, never on test. `--select-every E` keeps the best model on the val split, as TBPS4J's trainer
+does (and as PyTorch training scripts of this field keep their best checkpoint): the val split is
+evaluated after every E-th epoch and at the end of the budget, the model with the highest val R@1
+(the earliest on a tie) is kept, and the final evaluation is of that model; the val evaluations are
+outside the training clock.
 
 Examples
   ./tbps synth --out /tmp/syn --size 64x32
@@ -102,6 +106,7 @@ if __name__ == "__main__":
             os.environ[_v] = _t
 
 import argparse  # noqa: E402
+import copy  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
@@ -1104,6 +1109,13 @@ def evaluate(model, images_u8, gallery_ids, query_tokens, query_ids, norm, batch
     return retrieval_metrics(sim, query_ids, gallery_ids)
 
 
+def split_arrays(data, split, index, cfg):
+    """evaluate()'s arguments for one split: images (uint8), gallery ids, query tokens, query ids."""
+    images = data.load_images(split, cfg.height, cfg.width)
+    tokens = torch.tensor([encode(c[3], index, cfg.length) for c in data.captions[split]], dtype=torch.long)
+    return images, [pid for pid, _ in data.images[split]], tokens, [c[0] for c in data.captions[split]]
+
+
 def accuracy_mode(cfg):
     t_start = time.perf_counter()
     torch.manual_seed(cfg.seed)
@@ -1129,10 +1141,12 @@ def accuracy_mode(cfg):
     sampler = PkSampler(train_labels, cfg.p, cfg.k, rng)
     log(f"decoding {len(data.images['train'])} train and {len(data.images[split])} {split} images at {cfg.height}x{cfg.width}")
     train_u8 = data.load_images("train", cfg.height, cfg.width)
-    eval_u8 = data.load_images(split, cfg.height, cfg.width)
-    eval_tokens = torch.tensor([encode(c[3], index, cfg.length) for c in data.captions[split]], dtype=torch.long)
-    eval_qids = [c[0] for c in data.captions[split]]
-    eval_gids = [pid for pid, _ in data.images[split]]
+    eval_arrays = split_arrays(data, split, index, cfg)
+    eval_u8, eval_gids, eval_tokens, eval_qids = eval_arrays
+    if cfg.select_every:
+        if not data.captions["val"]:
+            raise BadInput(f"{data.annotations}: --select-every needs captions in the val split")
+        val_arrays = eval_arrays if split == "val" else split_arrays(data, "val", index, cfg)
     oracle = data.oracle_r1(split)
     cfg.vocab, cfg.classes = len(words), len(data.train_ids)
     model = DualPath(cfg)
@@ -1154,6 +1168,21 @@ def accuracy_mode(cfg):
     step, epoch, plan, in_plan = 0, 0, sampler.epoch(), 0
     window, window_terms = [], {k: [] for k in active}
     lr = 0.0
+    validations, best = [], None  # --select-every: val R@1 per check; (R@1, steps, epoch, state) of the best
+
+    def validate():
+        nonlocal eval_seconds, best
+        if validations and validations[-1]["steps"] == step:
+            return
+        t0 = time.perf_counter()
+        m = evaluate(model, *val_arrays, norm, cfg.eval_batch)
+        eval_seconds += time.perf_counter() - t0
+        v = {"steps": step, "epoch": epoch + in_plan / len(plan), "R@1": round(m["R@1"], 4)}
+        validations.append(v)
+        improved = best is None or m["R@1"] > best[0]
+        if improved:
+            best = (m["R@1"], step, v["epoch"], copy.deepcopy(model.state_dict()))
+        log(f"val at step {step}, epoch {v['epoch']:.2f}: R@1 {m['R@1']:.2f}" + (" (best so far)" if improved else ""))
 
     def point(kind):
         nonlocal eval_seconds
@@ -1228,6 +1257,8 @@ def accuracy_mode(cfg):
                 + " ".join(f"{k} {v:.4f}" for k, v in h["terms"].items())
                 + f" ({step / train_clock:.2f} steps/s)"
             )
+        if cfg.select_every and in_plan == len(plan) and (epoch + 1) % cfg.select_every == 0:
+            validate()
         while curve_seconds and train_clock >= curve_seconds[0] and (budget_seconds is None or curve_seconds[0] < budget_seconds):
             curve_seconds.pop(0)
             point("minutes")
@@ -1244,6 +1275,14 @@ def accuracy_mode(cfg):
                 "terms": {k: statistics.fmean(v) for k, v in window_terms.items()},
             }
         )
+    selection = None
+    if cfg.select_every:
+        validate()
+        selection = {"every_epochs": cfg.select_every, "validations": validations,
+                     "selected": {"val_R@1": round(best[0], 4), "steps": best[1], "epoch": best[2]}}
+        if best[1] != step:
+            model.load_state_dict(best[3])
+        log(f"selected the best val model: R@1 {best[0]:.2f} at step {best[1]} (of {step})")
     point("final")
     final = dict(curve[-1])
     not_reached = {
@@ -1288,6 +1327,7 @@ def accuracy_mode(cfg):
             "steps": cfg.steps if cfg.schedule == "steps" else None,
             "warmup_fraction": cfg.warmup_fraction,
             "eval_split": split,
+            "select_every": cfg.select_every,
             "seed": cfg.seed,
         },
         "data": {
@@ -1311,6 +1351,7 @@ def accuracy_mode(cfg):
         "curve": curve,
         "curve_not_reached": not_reached,
         "final": final,
+        "selection": selection,
         "loss_history": history,
         "peak_rss_mib": peak_rss_mib(),
     }
@@ -1393,6 +1434,8 @@ def build_parser():
     a("--eval-split", choices=["test", "val"], default="test", help="split evaluated. Default: test")
     a("--val", action="store_true", help="same as --eval-split val (recipe selection)")
     a("--eval-batch", type=int, default=256)
+    a("--select-every", type=int, default=0,
+      help="keep the best model on val, checked every N epochs and at the end (0 = keep the last). Default: 0")
     a("--log-every", type=int, default=50, help="steps per progress line / loss-history point")
     # other modes
     a("--case", help="--mode losses: a loss-value case file")
@@ -1431,6 +1474,8 @@ def resolve(p, cfg):
         p.error(f"--warmup-fraction must be in [0, 1), got {cfg.warmup_fraction}")
     if cfg.pad_crop < 0:
         p.error(f"--pad-crop must be >= 0, got {cfg.pad_crop}")
+    if cfg.select_every < 0:
+        p.error(f"--select-every must be >= 0, got {cfg.select_every}")
     if cfg.lr <= 0:
         p.error(f"--lr must be > 0, got {cfg.lr}")
     if cfg.mode == "train":

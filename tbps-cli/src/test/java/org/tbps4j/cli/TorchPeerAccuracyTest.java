@@ -470,6 +470,87 @@ class TorchPeerAccuracyTest {
     }
   }
 
+  /**
+   * {@code --select-every 1}: the val split is checked after every epoch and at the end, the kept
+   * model is the first with the highest val R@1, and the final evaluation is of that model: its
+   * test metrics equal those of the curve point taken at the selected step (every step is a curve
+   * point).
+   */
+  @Test
+  void selectionKeepsTheFirstBestValidation() throws Exception {
+    Path data = dir.resolve("synth");
+    json(CliRun.of("synth", "--out", data.toString(), "--ids", "40", "--size", "64x32", "--json"));
+    JsonNode out =
+        json(
+            BenchPython.run(
+                PEER,
+                "--mode",
+                "accuracy",
+                "--data",
+                data.toString(),
+                "--arch",
+                "tiny",
+                "--schedule",
+                "steps",
+                "--steps",
+                "24",
+                "--select-every",
+                "1",
+                "--curve-steps",
+                everyStepBefore(24),
+                "--log-every",
+                "8",
+                "--threads",
+                "1",
+                "--seed",
+                "3"));
+    JsonNode sel = out.path("selection");
+    assertEquals(1, sel.path("every_epochs").asInt());
+    assertEquals(1, out.path("config").path("select_every").asInt());
+    JsonNode vals = sel.path("validations");
+    assertTrue(vals.size() >= 3, "an epoch is a few steps here, so several checks: " + vals);
+    assertEquals(24, vals.get(vals.size() - 1).path("steps").asInt(), "the end is checked");
+    int first = 0;
+    for (int i = 0; i < vals.size(); i++) {
+      if (i > 0) {
+        assertTrue(vals.get(i).path("steps").asInt() > vals.get(i - 1).path("steps").asInt());
+      }
+      if (vals.get(i).path("R@1").asDouble() > vals.get(first).path("R@1").asDouble()) {
+        first = i;
+      }
+    }
+    assertEquals(vals.get(first).path("steps").asInt(), sel.path("selected").path("steps").asInt());
+    assertEquals(
+        vals.get(first).path("R@1").asDouble(),
+        sel.path("selected").path("val_R@1").asDouble(),
+        1e-9);
+    assertEquals("test", out.path("final").path("split").asText());
+    assertEquals(24, out.path("steps").asInt());
+    int selected = sel.path("selected").path("steps").asInt();
+    JsonNode last = out.path("curve").get(out.path("curve").size() - 1);
+    assertEquals(out.path("final"), last);
+    if (selected < 24) {
+      JsonNode at = out.path("curve").get(selected - 1);
+      assertEquals(selected, at.path("steps").asInt());
+      for (String metric : List.of("R@1", "R@5", "mAP", "mINP")) {
+        assertEquals(at.path(metric).asDouble(), last.path(metric).asDouble(), 1e-9, metric);
+      }
+    }
+    CliRun bad =
+        BenchPython.run(
+            PEER, "--mode", "accuracy", "--data", data.toString(), "--select-every", "-1");
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("--select-every must be >= 0, got -1"), bad.err());
+  }
+
+  private static String everyStepBefore(int steps) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 1; i < steps; i++) {
+      b.append(i == 1 ? "" : ",").append(i);
+    }
+    return b.toString();
+  }
+
   /** A missing directory, a directory without reid_raw.json and bad flags: exit 2, named. */
   @Test
   void badInputExitsWithTwoAndNamesTheFileOrFlag() throws Exception {
