@@ -2,8 +2,8 @@
 # Time-to-accuracy curves (issue 16): test R@1 as % of the oracle after a training budget of M minutes,
 # for the new quickstart recipe (configs/quickstart.yaml), the old one (bench/recipes/quickstart-v1.yaml)
 # and the PyTorch twin of the new one (bench/torch_peer.py --mode accuracy --arch tiny; "twin" keeps
-# its last model, "twin-best" its best on the val split, checked every 5 epochs and at the end, as
-# the TBPS4J trainer does with the quickstart's eval.interval_epochs), on the very
+# its last model, "twin-best" its best on the val split, checked as often as the TBPS4J trainer
+# checks it: every eval.interval_epochs of configs/quickstart.yaml and at the end), on the very
 # datasets bench/quickstart-seeds.sh drew; for the shares of design and recipe, the two crossings
 # "new-network" (the new network, the old recipe) and "new-recipe" (the old network, the new recipe).
 # Each point is its own run with that budget (the new recipe and the twin warm up and decay over it,
@@ -44,6 +44,9 @@ done
 # the twin trains with the new recipe's peak learning rate
 lr=$(sed -n 's/^optimizer:.*[{ ,]lr: *\([0-9.eE+-]*\).*/\1/p' "$out/jar/quickstart.yaml")
 [ -n "$lr" ] || { echo "no optimizer lr in $out/jar/quickstart.yaml" >&2; exit 2; }
+# and twin-best checks val as often as the new recipe's trainer does
+every=$(sed -n 's/^eval:.*[{ ,]interval_epochs: *\([0-9]*\).*/\1/p' "$out/jar/quickstart.yaml")
+[ -n "$every" ] || { echo "no eval interval_epochs in $out/jar/quickstart.yaml" >&2; exit 2; }
 for m in $budgets; do
   for sys in $systems; do
     for w in $worlds; do
@@ -56,7 +59,7 @@ for m in $budgets; do
         echo "== $sys, $m min, world $w, seed $s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))" >&2
         log="${res%.json}.log"
         if [ "$sys" = twin ] || [ "$sys" = twin-best ]; then
-          select=0; [ "$sys" = twin ] || select=5
+          select=0; [ "$sys" = twin ] || select=$every
           /usr/bin/python3 "$root/bench/torch_peer.py" --mode accuracy --arch tiny --data "$data" \
             --seed "$s" --lr "$lr" --schedule time --minutes "$m" --threads 2 --select-every "$select" \
             >"$res.tmp" 2>"$log" \
