@@ -84,6 +84,14 @@ public final class IndexBench implements Callable<Integer> {
   double ramBufferMiB;
 
   @Option(
+      names = "--no-merge",
+      description =
+          "Keep the segments the build wrote (one HNSW graph per indexing thread) instead of"
+              + " merging them into one graph; queries then search the graphs at once (the index"
+              + " of `tbps index build --no-merge`).")
+  boolean noMerge;
+
+  @Option(
       names = "--ef",
       split = ",",
       defaultValue = "50,100,150,200,400",
@@ -183,7 +191,7 @@ public final class IndexBench implements Callable<Integer> {
         IndexBenchmark.report(
             new IndexBenchmark.Options(
                 new IndexBenchmark.Vectors(vectors, dim, distribution, seed),
-                new IndexBenchmark.Hnsw(hnswM, hnswBeam, efs, recallTarget, ramBufferMiB),
+                new IndexBenchmark.Hnsw(hnswM, hnswBeam, efs, recallTarget, ramBufferMiB, !noMerge),
                 new IndexBenchmark.Queries(k, queries, recallQueries, threads),
                 new IndexBenchmark.EndToEnd(embedImages, preset),
                 new IndexBenchmark.Load(serve, clients, seconds, garbageEvery),

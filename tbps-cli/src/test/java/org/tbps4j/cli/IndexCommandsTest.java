@@ -9,11 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -375,19 +374,10 @@ class IndexCommandsTest {
   }
 
   private static Process child(Path log, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    cmd.add("-Dorg.bytedeco.javacpp.maxphysicalbytes=3G");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(IndexBuildMain.class.getName());
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    if (log != null) {
-      pb.redirectOutput(log.toFile());
-    }
-    return pb.start();
+    return new ProcessBuilder(ServeProcess.command(args))
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   @Test
@@ -492,33 +482,15 @@ class IndexCommandsTest {
 
   @Test
   void serveAnswersOverHttpAndStopsOnSigterm() throws Exception {
-    Path log = dir.resolve("serve.log");
-    Process p = child(log, "serve", "--index", index.toString(), "--port", "0");
-    String url = null;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (url == null && p.isAlive() && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      Matcher m =
-          Pattern.compile("serving .* at (http://127\\.0\\.0\\.1:\\d+)/")
-              .matcher(Files.readString(log));
-      if (m.find()) {
-        url = m.group(1);
-      }
-    }
-    assertTrue(url != null, Files.readString(log));
+    ServeProcess p =
+        ServeProcess.start(
+            dir.resolve("serve.log"), "serve", "--index", index.toString(), "--port", "0");
+    String url = p.awaitUrl();
+    assertTrue(url.startsWith("http://127.0.0.1:"), url);
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url + "/v1/search"))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"query\": \"a man in a red coat\", \"k\": 3, \"exact\": true}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, r.statusCode(), r.body());
-      JsonNode body = JSON.readTree(r.body());
+      JsonNode body =
+          ServeProcess.search(
+              url, "{\"query\": \"a man in a red coat\", \"k\": 3, \"exact\": true}");
       assertEquals(3, body.get("hits").size());
       JsonNode cli =
           json(
@@ -536,20 +508,75 @@ class IndexCommandsTest {
       for (int i = 0; i < 3; i++) {
         assertEquals(cli.get("hits").get(i).get("path"), body.get("hits").get(i).get("path"));
       }
-      HttpResponse<byte[]> img =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(url + body.get("hits").get(0).get("image").asText()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      assertEquals(200, img.statusCode());
-      assertEquals("image/jpeg", img.headers().firstValue("Content-Type").orElseThrow());
+      ServeProcess.assertFirstHitImageIsJpeg(url, body);
     } finally {
-      p.destroy(); // SIGTERM
+      assertEquals(143, p.stop()); // SIGTERM
     }
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
-    assertEquals(143, p.exitValue());
-    String all = Files.readString(log);
-    assertTrue(all.contains("stopping: finishing the requests in flight"), all);
+    assertTrue(p.log().contains("stopping: finishing the requests in flight"), p.log());
+  }
+
+  /**
+   * Beyond loopback: both warnings are printed, a request without the token is refused, one with it
+   * is answered, and a request still arriving when SIGTERM comes (its headers read, half its body
+   * sent) is answered in full before the process exits.
+   */
+  @Test
+  void beyondLoopbackWarnsNeedsTheTokenAndFinishesARequestInFlightOnSigterm() throws Exception {
+    Path tokenFile = dir.resolve("open-token");
+    String token = "0123456789abcdef0123";
+    Files.writeString(tokenFile, token + "\n");
+    Files.setPosixFilePermissions(
+        tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    String args = "serve --index " + index + " --bind 0.0.0.0 --port 0 --token-file " + tokenFile;
+    ServeProcess p = ServeProcess.start(dir.resolve("serve-open.log"), args.split(" "));
+    int port = p.port();
+    String body = "{\"query\": \"a man in a red coat\", \"k\": 2, \"exact\": true}";
+    try {
+      String started = p.log();
+      assertTrue(started.contains("listening on 0.0.0.0 (beyond loopback)"), started);
+      assertTrue(started.contains("can be read by other users (chmod 600 it)"), started);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest.Builder search =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/search"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body));
+      assertEquals(
+          401, http.send(search.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> ok =
+          http.send(
+              search.header("Authorization", "Bearer " + token).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode(), ok.body());
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(30_000);
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        java.io.OutputStream o = s.getOutputStream();
+        o.write(
+            ("POST /v1/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer "
+                    + token
+                    + "\r\nContent-Length: "
+                    + b.length
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        o.write(b, 0, b.length / 2);
+        o.flush();
+        Thread.sleep(500); // the server has read the headers and waits for the rest of the body
+        p.process().destroy(); // SIGTERM while the request is in flight
+        long t0 = System.nanoTime();
+        while (!p.log().contains("stopping: finishing the requests in flight")
+            && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) {
+          Thread.sleep(20);
+        }
+        assertTrue(p.process().isAlive(), "serve exited with a request in flight");
+        o.write(b, b.length / 2, b.length - b.length / 2);
+        o.flush();
+        String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+        assertTrue(reply.contains("\"hits\""), reply);
+      }
+    } finally {
+      assertEquals(143, p.stop());
+    }
   }
 }

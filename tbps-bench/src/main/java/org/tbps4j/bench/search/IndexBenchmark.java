@@ -89,9 +89,16 @@ public final class IndexBenchmark {
    *     in-memory segment's graph as documents arrive and every flush starts a new graph that a
    *     merge later re-inserts, so a bulk load with a buffer that holds the whole gallery writes
    *     one segment per indexing thread and merges once (see docs/search.md)
+   * @param merge merge the segments into one graph at the end; without it a query searches the
+   *     graphs of all segments at once (the build of {@code tbps index build --no-merge})
    */
   public record Hnsw(
-      int m, int beamWidth, List<Integer> efs, double recallTarget, double ramBufferMiB) {
+      int m,
+      int beamWidth,
+      List<Integer> efs,
+      double recallTarget,
+      double ramBufferMiB,
+      boolean merge) {
     /** Copies the list. */
     public Hnsw {
       efs = List.copyOf(efs);
@@ -186,6 +193,7 @@ public final class IndexBenchmark {
   private final int hnswM;
   private final int hnswBeam;
   private final double ramBufferMiB;
+  private final boolean merge;
   private final List<Integer> efs;
   private final double recallTarget;
   private final String distribution;
@@ -207,6 +215,7 @@ public final class IndexBenchmark {
     hnswM = o.hnsw().m();
     hnswBeam = o.hnsw().beamWidth();
     ramBufferMiB = o.hnsw().ramBufferMiB();
+    merge = o.hnsw().merge();
     efs = o.hnsw().efs();
     recallTarget = o.hnsw().recallTarget();
     k = o.queries().k();
@@ -247,6 +256,7 @@ public final class IndexBenchmark {
     out.put("hnsw_m", hnswM);
     out.put("hnsw_beam_width", hnswBeam);
     out.put("ram_buffer_mib", ramBufferMiB);
+    out.put("merge", merge);
     out.put("ef_search", efs);
     out.put("distribution", distribution);
     out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -374,6 +384,7 @@ public final class IndexBenchmark {
       try (LuceneIndex idx = LuceneIndex.openReadOnly(index)) {
         if (idx.size() == vectors && idx.info().orElseThrow().dim() == dim) {
           m.put("reused", true);
+          m.put("segments", idx.segments());
           m.put("disk_mib", round(diskMiB(index)));
           return m;
         }
@@ -438,10 +449,15 @@ public final class IndexBenchmark {
       m.put("add_seconds", round(added));
       m.put("segments_before_merge", idx.segments());
       long t1 = System.nanoTime();
-      idx.forceMerge();
+      if (merge) {
+        idx.forceMerge();
+      }
       idx.commit(info.withComplete(true, Instant.now()));
       double merged = (System.nanoTime() - t1) / 1e9;
+      m.put("merged", merge);
       m.put("merge_seconds", round(merged));
+      idx.refresh();
+      m.put("segments", idx.segments());
       m.put("vectors_per_s", round(vectors / (added + merged)));
     }
     m.put("disk_mib", round(diskMiB(index)));

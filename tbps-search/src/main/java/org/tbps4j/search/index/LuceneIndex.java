@@ -1,6 +1,7 @@
 package org.tbps4j.search.index;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,6 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -183,30 +189,35 @@ public final class LuceneIndex implements VectorIndex {
     }
   }
 
-  private static volatile java.util.concurrent.ExecutorService mergePool;
+  /** Threads that merge HNSW graphs (one per core, shared, daemon; created on first use). */
+  private static ExecutorService mergePool() {
+    return Pools.MERGE;
+  }
 
-  /** Threads that merge HNSW graphs (one per core, shared, daemon). */
-  private static java.util.concurrent.ExecutorService mergePool() {
-    if (mergePool == null) {
-      synchronized (LuceneIndex.class) {
-        if (mergePool == null) {
-          java.util.concurrent.atomic.AtomicInteger n =
-              new java.util.concurrent.atomic.AtomicInteger();
-          mergePool =
-              java.util.concurrent.Executors.newFixedThreadPool(
-                  MERGE_WORKERS,
-                  r -> {
-                    Thread t = new Thread(r, "tbps-hnsw-merge-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                  });
-        }
-      }
-    }
-    return mergePool;
+  /** Threads that search the segments of one query after the first (one per core, daemon). */
+  private static ExecutorService searchPool() {
+    return Pools.SEARCH;
+  }
+
+  /** The pools, created when first asked for (the holder idiom: the JVM makes it thread-safe). */
+  private static final class Pools {
+    static final ExecutorService MERGE = daemonPool(MERGE_WORKERS, "tbps-hnsw-merge-");
+    static final ExecutorService SEARCH = daemonPool(SEARCH_WORKERS, "tbps-hnsw-search-");
+  }
+
+  private static ExecutorService daemonPool(int threads, String name) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, name + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static final int MERGE_WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  private static final int SEARCH_WORKERS = MERGE_WORKERS;
 
   private static Lucene912Codec codec(int m, int beam) {
     KnnVectorsFormat f =
@@ -499,10 +510,12 @@ public final class LuceneIndex implements VectorIndex {
    * The {@code n} best documents by each segment's HNSW graph ({@code n} candidates per graph),
    * merged: best score first, equal scores by document. This asks the segments' graphs directly, as
    * {@code KnnFloatVectorQuery} does before it wraps the hits into a second query the searcher then
-   * runs and collects.
+   * runs and collects. An index of several segments (a build with {@code --no-merge}) has its
+   * graphs searched at once, the first on the calling thread and the others on the search pool, so
+   * one query's latency is that of its largest graph rather than their sum (docs/search.md).
    */
   private static List<Scored> approximate(IndexSearcher s, float[] q, int n) throws IOException {
-    List<Scored> all = new ArrayList<>();
+    List<LeafReaderContext> leaves = new ArrayList<>();
     for (LeafReaderContext ctx : s.getIndexReader().leaves()) {
       FieldInfo fi = ctx.reader().getFieldInfos().fieldInfo(F_VECTOR);
       if (fi == null || fi.getVectorDimension() == 0) {
@@ -512,15 +525,55 @@ public final class LuceneIndex implements VectorIndex {
         throw new IllegalArgumentException(
             "the query has " + q.length + " dimensions, the index " + fi.getVectorDimension());
       }
-      TopDocs td =
-          ctx.reader()
-              .searchNearestVectors(F_VECTOR, q, n, ctx.reader().getLiveDocs(), Integer.MAX_VALUE);
-      for (ScoreDoc sd : td.scoreDocs) {
-        all.add(new Scored(ctx.docBase + sd.doc, sd.score));
+      leaves.add(ctx);
+    }
+    List<Scored> all = new ArrayList<>();
+    if (leaves.size() <= 1 || SEARCH_WORKERS <= 1) {
+      for (LeafReaderContext ctx : leaves) {
+        all.addAll(nearest(ctx, q, n));
+      }
+    } else {
+      List<Future<List<Scored>>> rest = new ArrayList<>();
+      for (LeafReaderContext ctx : leaves.subList(1, leaves.size())) {
+        rest.add(searchPool().submit(() -> nearest(ctx, q, n)));
+      }
+      try {
+        all.addAll(nearest(leaves.get(0), q, n));
+        for (Future<List<Scored>> f : rest) {
+          all.addAll(f.get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while searching the index's segments");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        if (c instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IOException("searching a segment failed: " + c, c);
+      } finally {
+        for (Future<List<Scored>> f : rest) {
+          f.cancel(false);
+        }
       }
     }
     all.sort(Comparator.comparingDouble((Scored x) -> -x.score).thenComparingInt(x -> x.doc));
     return all.size() > n ? all.subList(0, n) : all;
+  }
+
+  /** One segment's graph: its {@code n} nearest live documents, as index-wide document numbers. */
+  private static List<Scored> nearest(LeafReaderContext ctx, float[] q, int n) throws IOException {
+    TopDocs td =
+        ctx.reader()
+            .searchNearestVectors(F_VECTOR, q, n, ctx.reader().getLiveDocs(), Integer.MAX_VALUE);
+    List<Scored> out = new ArrayList<>(td.scoreDocs.length);
+    for (ScoreDoc sd : td.scoreDocs) {
+      out.add(new Scored(ctx.docBase + sd.doc, sd.score));
+    }
+    return out;
   }
 
   private static List<Scored> exact(IndexSearcher s, float[] q, int k) throws IOException {

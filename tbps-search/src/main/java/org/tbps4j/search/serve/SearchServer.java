@@ -141,7 +141,13 @@ public final class SearchServer implements AutoCloseable {
    * @return {@code http://host:port}
    */
   public String url() {
-    String host = http.getAddress().getAddress().getHostAddress();
+    java.net.InetAddress bound = http.getAddress().getAddress();
+    // a wildcard bind reports the dual-stack "::" even when the user asked for 0.0.0.0: say what
+    // was asked for
+    String host =
+        bound.isAnyLocalAddress() && config.bind().getAddress() != null
+            ? config.bind().getAddress().getHostAddress()
+            : bound.getHostAddress();
     if (host.contains(":")) {
       host = "[" + host + "]";
     }

@@ -236,6 +236,45 @@ class LuceneIndexTest {
     idx.add(docs, java.util.Arrays.copyOfRange(v, from, to));
   }
 
+  /**
+   * An unmerged index (one graph per commit here) has its graphs searched at once; with a search
+   * width above every segment's size each graph is searched whole, so the merged answer must be the
+   * exact one, hit for hit and score for score, and a removed document is in neither.
+   */
+  @Test
+  void theGraphsOfAnUnmergedIndexAnswerTogetherLikeExactSearch() throws Exception {
+    int n = 1200;
+    int d = 16;
+    float[][] v = Planted.unitVectors(n, d, 21);
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    IndexInfo info =
+        new IndexInfo(Planted.HASH, "/m.zip", d, tmp.toString(), "images:x", t, t, true, 8, 40);
+    try (LuceneIndex w = LuceneIndex.openWritable(tmp.resolve("segs"), 8, 40)) {
+      for (int from = 0; from < n; from += 200) {
+        addRange(w, v, from, from + 200);
+        w.commit(info);
+      }
+      assertEquals(6, w.segments());
+      w.setEfSearch(400);
+      String removed = w.search(v[5], 1, SearchMode.EXACT).get(0).image().path();
+      assertEquals(1, w.remove(List.of(removed)));
+      w.commit(info);
+      for (int q = 0; q < 30; q++) {
+        float[] query = v[q * 37 + 5];
+        List<IndexHit> exact = w.search(query, 10, SearchMode.EXACT);
+        List<IndexHit> approx = w.search(query, 10, SearchMode.HNSW);
+        assertEquals(
+            exact.stream().map(h -> h.image().path()).toList(),
+            approx.stream().map(h -> h.image().path()).toList(),
+            "query " + q);
+        for (int i = 0; i < 10; i++) {
+          assertEquals(exact.get(i).score(), approx.get(i).score(), 1e-5);
+        }
+        assertFalse(approx.stream().anyMatch(h -> h.image().path().equals(removed)));
+      }
+    }
+  }
+
   @Test
   void aBufferThatHoldsTheBulkLoadFlushesOneSegmentAndAnswersLikeTheSmallBuffer() throws Exception {
     int n = 3000;
