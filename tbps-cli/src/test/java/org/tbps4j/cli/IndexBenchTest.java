@@ -72,4 +72,46 @@ class IndexBenchTest {
     assertTrue(g.get("garbage_requests").asLong() > 0);
     assertEquals(g.get("garbage_requests").asLong(), g.get("garbage_refused_4xx").asLong());
   }
+
+  /**
+   * {@code --no-merge} keeps the build's segments and says so; searched together with a width above
+   * the gallery's size, the graphs still find exactly what exact search finds.
+   */
+  @Test
+  void anUnmergedBuildKeepsItsSegmentsAndStillFindsTheExactNeighbours() throws Exception {
+    CliRun r =
+        CliRun.of(
+            "bench",
+            "index",
+            "--vectors",
+            "600",
+            "--dim",
+            "16",
+            "--queries",
+            "10",
+            "--recall-queries",
+            "20",
+            "--embed-images",
+            "0",
+            "--preset",
+            "micro",
+            "--ef",
+            "700",
+            "--distribution",
+            "clustered",
+            "--threads",
+            "2",
+            "--no-merge",
+            "--dir",
+            tmp.resolve("unmerged").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertEquals(false, j.get("merge").asBoolean());
+    JsonNode b = j.get("build");
+    assertEquals(false, b.get("merged").asBoolean());
+    assertEquals(b.get("segments_before_merge").asInt(), b.get("segments").asInt());
+    assertTrue(b.get("segments").asInt() >= 1);
+    assertEquals(
+        1.0, j.get("queries").get("hnsw").get(0).get("recall_at_k_vs_exact").asDouble(), 1e-9);
+  }
 }
