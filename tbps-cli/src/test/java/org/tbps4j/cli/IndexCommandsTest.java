@@ -485,9 +485,10 @@ class IndexCommandsTest {
     ServeProcess p =
         ServeProcess.start(
             dir.resolve("serve.log"), "serve", "--index", index.toString(), "--port", "0");
-    String url = p.awaitUrl();
-    assertTrue(url.startsWith("http://127.0.0.1:"), url);
+    int exit;
     try {
+      String url = p.awaitUrl();
+      assertTrue(url.startsWith("http://127.0.0.1:"), url);
       JsonNode body =
           ServeProcess.search(
               url, "{\"query\": \"a man in a red coat\", \"k\": 3, \"exact\": true}");
@@ -510,8 +511,9 @@ class IndexCommandsTest {
       }
       ServeProcess.assertFirstHitImageIsJpeg(url, body);
     } finally {
-      assertEquals(143, p.stop()); // SIGTERM
+      exit = p.stop(); // SIGTERM, also when an assertion failed: no child is left behind
     }
+    assertEquals(143, exit);
     assertTrue(p.log().contains("stopping: finishing the requests in flight"), p.log());
   }
 
@@ -529,9 +531,10 @@ class IndexCommandsTest {
         tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     String args = "serve --index " + index + " --bind 0.0.0.0 --port 0 --token-file " + tokenFile;
     ServeProcess p = ServeProcess.start(dir.resolve("serve-open.log"), args.split(" "));
-    int port = p.port();
     String body = "{\"query\": \"a man in a red coat\", \"k\": 2, \"exact\": true}";
+    int exit;
     try {
+      int port = p.port();
       String started = p.log();
       assertTrue(started.contains("listening on 0.0.0.0 (beyond loopback)"), started);
       assertTrue(started.contains("can be read by other users (chmod 600 it)"), started);
@@ -576,7 +579,9 @@ class IndexCommandsTest {
         assertTrue(reply.contains("\"hits\""), reply);
       }
     } finally {
-      assertEquals(143, p.stop());
+      exit = p.stop(); // also when an assertion failed: a child listening beyond loopback must not
+      // stay
     }
+    assertEquals(143, exit);
   }
 }

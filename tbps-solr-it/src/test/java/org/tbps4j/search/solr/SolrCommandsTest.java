@@ -152,6 +152,7 @@ class SolrCommandsTest {
             "cli",
             "--port",
             "0");
+    int exit;
     try {
       String url = p.awaitUrl();
       JsonNode body = ServeProcess.search(url, "{\"query\": \"" + queries.get(0) + "\", \"k\": 5}");
@@ -166,8 +167,9 @@ class SolrCommandsTest {
                   .body());
       assertEquals(li.get("size").asInt(), info.get("size").asInt(), info.toString());
     } finally {
-      assertEquals(143, p.stop());
+      exit = p.stop(); // also when an assertion failed: no child is left behind
     }
+    assertEquals(143, exit);
   }
 
   private static String[] concat(String[] a, String[] b) {
