@@ -373,35 +373,29 @@ class IndexCommandsTest {
     }
   }
 
-  private static Process child(Path log, String... args) throws Exception {
-    return new ProcessBuilder(ServeProcess.command(args))
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
-  }
-
   @Test
   void aBuildKilledMidwayContinuesWhereItStopped() throws Exception {
     Path out = dir.resolve("killed-index");
     Process p =
-        child(
-            dir.resolve("build.log"),
-            "index",
-            "build",
-            "--model",
-            model.toString(),
-            "--data",
-            data.toString(),
-            "--split",
-            "train",
-            "--out",
-            out.toString(),
-            "--batch",
-            "1",
-            "--workers",
-            "0",
-            "--commit-every",
-            "1");
+        ServeProcess.start(
+                dir.resolve("build.log"),
+                "index",
+                "build",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--split",
+                "train",
+                "--out",
+                out.toString(),
+                "--batch",
+                "1",
+                "--workers",
+                "0",
+                "--commit-every",
+                "1")
+            .process();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     long seen = 0;
     while (System.nanoTime() < deadline && p.isAlive() && seen < 4) {
@@ -579,8 +573,7 @@ class IndexCommandsTest {
         assertTrue(reply.contains("\"hits\""), reply);
       }
     } finally {
-      exit = p.stop(); // also when an assertion failed: a child listening beyond loopback must not
-      // stay
+      exit = p.stop(); // also after a failed assertion: no child stays listening beyond loopback
     }
     assertEquals(143, exit);
   }

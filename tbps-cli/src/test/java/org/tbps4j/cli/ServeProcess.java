@@ -2,6 +2,7 @@ package org.tbps4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * tests that kill a command or stop {@code tbps serve} with SIGTERM (here and in tbps-solr-it).
  */
 public final class ServeProcess {
-  private static final Pattern SERVING = Pattern.compile("serving .* at (http://\\S+?:(\\d+))/");
+  private static final Pattern SERVING = Pattern.compile("serving .* at (http://\\S+?:\\d+)/");
 
   private final Process process;
   private final Path log;
@@ -121,11 +122,14 @@ public final class ServeProcess {
    * Sends SIGTERM and waits (at most 60 s) for the child to end.
    *
    * @return its exit code (143 after SIGTERM)
-   * @throws Exception when it does not end
+   * @throws Exception when it does not end (it is then killed)
    */
   public int stop() throws Exception {
     process.destroy();
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child did not stop on SIGTERM");
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly(); // never leave it running, even when the test fails here
+      fail("the child did not stop within 60 s of SIGTERM");
+    }
     return process.exitValue();
   }
 

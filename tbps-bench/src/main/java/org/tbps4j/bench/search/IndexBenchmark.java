@@ -456,8 +456,7 @@ public final class IndexBenchmark {
       double merged = (System.nanoTime() - t1) / 1e9;
       m.put("merged", merge);
       m.put("merge_seconds", round(merged));
-      idx.refresh();
-      m.put("segments", idx.segments());
+      m.put("segments", idx.segments()); // commit refreshed the reader
       m.put("vectors_per_s", round(vectors / (added + merged)));
     }
     m.put("disk_mib", round(diskMiB(index)));

@@ -201,8 +201,8 @@ public final class LuceneIndex implements VectorIndex {
 
   /** The pools, created when first asked for (the holder idiom: the JVM makes it thread-safe). */
   private static final class Pools {
-    static final ExecutorService MERGE = daemonPool(MERGE_WORKERS, "tbps-hnsw-merge-");
-    static final ExecutorService SEARCH = daemonPool(SEARCH_WORKERS, "tbps-hnsw-search-");
+    static final ExecutorService MERGE = daemonPool(POOL_THREADS, "tbps-hnsw-merge-");
+    static final ExecutorService SEARCH = daemonPool(POOL_THREADS, "tbps-hnsw-search-");
   }
 
   private static ExecutorService daemonPool(int threads, String name) {
@@ -216,13 +216,13 @@ public final class LuceneIndex implements VectorIndex {
         });
   }
 
-  private static final int MERGE_WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
-  private static final int SEARCH_WORKERS = MERGE_WORKERS;
+  /** Threads of each pool (graph merging, segment search): one per core. */
+  private static final int POOL_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private static Lucene912Codec codec(int m, int beam) {
     KnnVectorsFormat f =
-        MERGE_WORKERS > 1
-            ? new Lucene99HnswVectorsFormat(m, beam, MERGE_WORKERS, mergePool())
+        POOL_THREADS > 1
+            ? new Lucene99HnswVectorsFormat(m, beam, POOL_THREADS, mergePool())
             : new Lucene99HnswVectorsFormat(m, beam);
     return new Lucene912Codec() {
       @Override
@@ -528,7 +528,7 @@ public final class LuceneIndex implements VectorIndex {
       leaves.add(ctx);
     }
     List<Scored> all = new ArrayList<>();
-    if (leaves.size() <= 1 || SEARCH_WORKERS <= 1) {
+    if (leaves.size() <= 1 || POOL_THREADS <= 1) {
       for (LeafReaderContext ctx : leaves) {
         all.addAll(nearest(ctx, q, n));
       }
